@@ -1,0 +1,4 @@
+//! One type per API call, grouped like the URL.
+
+pub mod carriers;
+pub mod trackings;

@@ -1,0 +1,1 @@
+//! Test transports (feature `test-util`).

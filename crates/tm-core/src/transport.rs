@@ -1,0 +1,226 @@
+//! The transport seam: one wire request in, one wire response out.
+//!
+//! `HttpTransport` (tm-http), `MockTransport` (tm-mock) and the test transports in
+//! [`crate::test_util`] implement [`Transport`]; the [`crate::Client`] holds any of
+//! them as `Arc<dyn Transport>`, so the request logic above this seam is the same
+//! against the real API, the simulator, or a recording.
+
+use std::fmt;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode};
+
+/// The header that carries the API key on every v2 call.
+pub const API_KEY_HEADER: &str = "Trackingmore-Api-Key";
+
+/// One request as it goes on the wire, before the transport adds its base URL
+/// and credentials.
+///
+/// `path` is relative to the API root and starts with `/`, e.g. `/trackings/post`
+/// (the real URL is `https://api.trackingmore.com/v2/trackings/post`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct WireRequest {
+    /// HTTP method.
+    pub method: Method,
+    /// Path below the API root, starting with `/`, already percent-encoded.
+    pub path: String,
+    /// Query pairs, unencoded, in the order they are sent.
+    pub query: Vec<(String, String)>,
+    /// Extra headers (for example `Lang` on `GET /carriers`). Never the API key:
+    /// transports add it themselves so requests can be logged and recorded safely.
+    pub headers: HeaderMap,
+    /// The body (JSON), empty for none.
+    pub body: Bytes,
+}
+
+impl WireRequest {
+    /// A request with no query, headers or body.
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+        }
+    }
+
+    /// The path with its percent-encoded query string appended, e.g.
+    /// `/trackings/get?page=1&limit=100`.
+    pub fn path_and_query(&self) -> String {
+        if self.query.is_empty() {
+            return self.path.clone();
+        }
+        let mut out = String::with_capacity(self.path.len() + 32);
+        out.push_str(&self.path);
+        for (i, (k, v)) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            percent_encode_into(k, &mut out);
+            out.push('=');
+            percent_encode_into(v, &mut out);
+        }
+        out
+    }
+}
+
+impl fmt::Debug for WireRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WireRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn percent_encode_into(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 0xf) as usize] as char);
+        }
+    }
+}
+
+/// Percent-encodes one path segment (a carrier code or tracking number).
+pub fn encode_path_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    percent_encode_into(s, &mut out);
+    out
+}
+
+/// One response as it came off the wire: any status, any headers, any bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WireResponse {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// Raw body bytes (possibly empty, truncated, or not JSON).
+    pub body: Bytes,
+}
+
+impl WireResponse {
+    /// A response with the given status and body and no headers.
+    pub fn new(status: StatusCode, body: impl Into<Bytes>) -> Self {
+        Self {
+            status,
+            headers: HeaderMap::new(),
+            body: body.into(),
+        }
+    }
+}
+
+impl fmt::Debug for WireResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WireResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
+}
+
+/// What went wrong below HTTP: no response was received, or it could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}: {message}")]
+pub struct TransportError {
+    /// The class of failure, used by the retry policy.
+    pub kind: TransportErrorKind,
+    /// A description for people. Never contains the API key.
+    pub message: String,
+}
+
+impl TransportError {
+    /// A new transport error.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// A timeout after `after`.
+    pub fn timeout(after: Duration) -> Self {
+        Self::new(
+            TransportErrorKind::Timeout,
+            format!("no response within {after:?}"),
+        )
+    }
+
+    /// True for timeouts (connect or whole request).
+    pub fn is_timeout(&self) -> bool {
+        self.kind == TransportErrorKind::Timeout
+    }
+}
+
+/// Classes of transport failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// Could not connect (refused, DNS, TLS handshake).
+    Connect,
+    /// No complete response within the configured time.
+    Timeout,
+    /// The connection broke while sending or receiving (reset, closed early,
+    /// truncated body).
+    Io,
+    /// The request could not be built (bad URL, bad header value).
+    Request,
+    /// Anything else.
+    Other,
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Connect => "connection failed",
+            Self::Timeout => "timed out",
+            Self::Io => "connection broken",
+            Self::Request => "request could not be built",
+            Self::Other => "transport error",
+        })
+    }
+}
+
+/// Sends wire requests. Object-safe, so a [`crate::Client`] can hold any
+/// implementation behind `Arc<dyn Transport>`.
+///
+/// Implementations add the base URL and the API key, and must return `Ok` for
+/// every HTTP response whatever its status or body: classifying errors is the
+/// client's job, so it is the same for every transport.
+#[async_trait]
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends one request and returns the response as received.
+    async fn send(&self, request: WireRequest) -> Result<WireResponse, TransportError>;
+}
+
+#[async_trait]
+impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
+    async fn send(&self, request: WireRequest) -> Result<WireResponse, TransportError> {
+        (**self).send(request).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_is_percent_encoded() {
+        let mut r = WireRequest::new(Method::GET, "/trackings/get");
+        r.query.push(("numbers".into(), "A1,B 2".into()));
+        r.query.push(("lang".into(), "en".into()));
+        assert_eq!(r.path_and_query(), "/trackings/get?numbers=A1%2CB%202&lang=en");
+        assert_eq!(encode_path_segment("a/b?c"), "a%2Fb%3Fc");
+    }
+}
