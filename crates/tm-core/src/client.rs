@@ -160,7 +160,13 @@ pub fn decode_response<T: serde::de::DeserializeOwned>(wire: &WireResponse) -> R
     .into())
 }
 
-fn api_error(wire: &WireResponse, kind: ApiErrorKind, code: i64, type_: &str, message: &str) -> ApiError {
+fn api_error(
+    wire: &WireResponse,
+    kind: ApiErrorKind,
+    code: i64,
+    type_: &str,
+    message: &str,
+) -> ApiError {
     ApiError {
         kind,
         code,
@@ -184,5 +190,11 @@ fn http_error(wire: &WireResponse, kind: ApiErrorKind) -> ApiError {
     } else {
         format!("HTTP {}: {}", wire.status.as_u16(), snippet.trim())
     };
-    api_error(wire, kind, i64::from(wire.status.as_u16()), reason, &message)
+    api_error(
+        wire,
+        kind,
+        i64::from(wire.status.as_u16()),
+        reason,
+        &message,
+    )
 }

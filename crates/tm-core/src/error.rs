@@ -242,7 +242,11 @@ pub fn classify_http_status(status: u16) -> Option<ApiErrorKind> {
 
 /// Reads `Retry-After` as delta-seconds or an HTTP date (relative to `now`).
 pub fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }

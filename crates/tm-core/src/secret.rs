@@ -75,7 +75,15 @@ mod tests {
 
     #[test]
     fn refuses_header_injection() {
-        for bad in ["a\r\nX-Evil: 1", "abc\n", "abc\r", "", "   ", "a\u{0}b", "ké"] {
+        for bad in [
+            "a\r\nX-Evil: 1",
+            "abc\n",
+            "abc\r",
+            "",
+            "   ",
+            "a\u{0}b",
+            "ké",
+        ] {
             let err = ApiKey::new(bad).unwrap_err();
             assert_eq!(err.field(), "api_key");
             assert!(!err.to_string().contains("Evil"));

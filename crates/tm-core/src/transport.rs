@@ -220,7 +220,10 @@ mod tests {
         let mut r = WireRequest::new(Method::GET, "/trackings/get");
         r.query.push(("numbers".into(), "A1,B 2".into()));
         r.query.push(("lang".into(), "en".into()));
-        assert_eq!(r.path_and_query(), "/trackings/get?numbers=A1%2CB%202&lang=en");
+        assert_eq!(
+            r.path_and_query(),
+            "/trackings/get?numbers=A1%2CB%202&lang=en"
+        );
         assert_eq!(encode_path_segment("a/b?c"), "a%2Fb%3Fc");
     }
 }

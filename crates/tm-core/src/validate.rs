@@ -68,7 +68,10 @@ pub fn lang(value: &str) -> Result<(), ValidationError> {
 /// A batch of 1..=40 items.
 pub fn batch_len(field: &str, len: usize) -> Result<(), ValidationError> {
     if len == 0 {
-        return Err(ValidationError::new(field, "is empty; send at least one item"));
+        return Err(ValidationError::new(
+            field,
+            "is empty; send at least one item",
+        ));
     }
     if len > MAX_BATCH {
         return Err(ValidationError::new(
@@ -83,7 +86,11 @@ pub fn batch_len(field: &str, len: usize) -> Result<(), ValidationError> {
 pub fn air_waybill(value: &str) -> Result<(), ValidationError> {
     let b = value.as_bytes();
     let ok = b.len() >= 10 && b[..3].iter().all(u8::is_ascii_digit) && {
-        let rest = if matches!(b[3], b' ' | b'-') { &b[4..] } else { &b[3..] };
+        let rest = if matches!(b[3], b' ' | b'-') {
+            &b[4..]
+        } else {
+            &b[3..]
+        };
         (7..=8).contains(&rest.len()) && rest.iter().all(u8::is_ascii_digit)
     };
     if ok {
@@ -141,7 +148,14 @@ mod tests {
         for ok in ["172-28891936", "17228891936", "172 2889193", "1722889193"] {
             air_waybill(ok).unwrap();
         }
-        for bad in ["", "17-28891936", "172-288919", "172--28891936", "abc-28891936", "172-288919361"] {
+        for bad in [
+            "",
+            "17-28891936",
+            "172-288919",
+            "172--28891936",
+            "abc-28891936",
+            "172-288919361",
+        ] {
             assert!(air_waybill(bad).is_err(), "{bad}");
         }
     }

@@ -59,14 +59,15 @@ fn to_i64<E: de::Error>(v: Lenient) -> Result<Option<i64>, E> {
         Lenient::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
         Lenient::Float(f) => Err(E::custom(format!("expected an integer, got {f}"))),
         Lenient::Str(s) if s.trim().is_empty() => Ok(None),
-        Lenient::Str(s) => s
-            .trim()
-            .parse::<i64>()
-            .map(Some)
-            .or_else(|_| match s.trim().parse::<f64>() {
-                Ok(f) if f.fract() == 0.0 => Ok(Some(f as i64)),
-                _ => Err(E::custom(format!("expected an integer, got {s:?}"))),
-            }),
+        Lenient::Str(s) => {
+            s.trim()
+                .parse::<i64>()
+                .map(Some)
+                .or_else(|_| match s.trim().parse::<f64>() {
+                    Ok(f) if f.fract() == 0.0 => Ok(Some(f as i64)),
+                    _ => Err(E::custom(format!("expected an integer, got {s:?}"))),
+                })
+        }
         Lenient::Bool(b) => Ok(Some(i64::from(b))),
         Lenient::Null => Ok(None),
     }
@@ -139,7 +140,9 @@ pub(crate) fn bool_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, 
             "true" | "1" | "yes" => Ok(Some(true)),
             "false" | "0" | "no" => Ok(Some(false)),
             "" => Ok(None),
-            other => Err(de::Error::custom(format!("expected a boolean, got {other:?}"))),
+            other => Err(de::Error::custom(format!(
+                "expected a boolean, got {other:?}"
+            ))),
         },
         Lenient::Null => Ok(None),
     }

@@ -28,7 +28,7 @@ pub use requests::{CarrierChange, ManualStatus, NewTracking, RealtimeQuery, Trac
 pub use status::{Status, Substatus, SUBSTATUSES};
 pub use time::Timestamp;
 pub use tracking::{
-    CarrierChanged, Checkpoint, CarrierInfo, CreatedTracking, Emails, Realtime, Tracking,
+    CarrierChanged, CarrierInfo, Checkpoint, CreatedTracking, Emails, Realtime, Tracking,
 };
 pub use user::{StatusCounts, UserInfo};
 

@@ -50,7 +50,10 @@ pub struct NewTracking {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_destination_country: Option<String>,
     /// Destination country for specific carriers (e.g. PostNL 3S).
-    #[serde(rename = "specialNumberDestination", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "specialNumberDestination",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub special_number_destination: Option<String>,
     /// Language of checkpoint texts, two letters.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -159,7 +162,10 @@ pub struct TrackingUpdate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_code: Option<String>,
     /// Archive (`"true"`) or unarchive (`"false"`) on the wire.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ser_bool_str")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ser_bool_str"
+    )]
     pub archived: Option<bool>,
     /// Set the status by hand.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -193,7 +199,10 @@ pub struct RealtimeQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_account_number: Option<String>,
     /// Destination country for specific carriers.
-    #[serde(rename = "specialNumberDestination", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "specialNumberDestination",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub special_number_destination: Option<String>,
     /// Order id (named `order` on this call).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -80,7 +80,10 @@ impl Status {
     /// True when the shipment will not move any more (delivered, expired,
     /// exception).
     pub fn is_final(&self) -> bool {
-        matches!(self, Status::Delivered | Status::Expired | Status::Exception)
+        matches!(
+            self,
+            Status::Delivered | Status::Expired | Status::Exception
+        )
     }
 }
 
@@ -123,7 +126,10 @@ pub struct Substatus(pub String);
 
 /// Documented v2 substatus codes and their meanings (EVIDENCE.md §5.2, version B).
 pub const SUBSTATUSES: &[(&str, &str)] = &[
-    ("notfound001", "Info received; the package is about to be picked up"),
+    (
+        "notfound001",
+        "Info received; the package is about to be picked up",
+    ),
     ("notfound002", "No tracking information"),
     ("transit001", "On the way"),
     ("transit002", "Arrived at a hub or sorting centre"),
@@ -133,7 +139,10 @@ pub const SUBSTATUSES: &[(&str, &str)] = &[
     ("delivered001", "Delivered"),
     ("delivered002", "Picked up by the addressee"),
     ("delivered003", "Delivered and signed for"),
-    ("delivered004", "Left at the front door, with a neighbour or in a locker"),
+    (
+        "delivered004",
+        "Left at the front door, with a neighbour or in a locker",
+    ),
     ("exception004", "Unclaimed"),
     ("exception005", "Other delivery exception"),
     ("exception006", "Held by customs"),

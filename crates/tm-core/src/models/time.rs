@@ -177,7 +177,12 @@ mod tests {
 
     #[test]
     fn round_trips_exactly() {
-        for json in ["\"2015-10-09 00:00\"", "0", "\"not a date\"", "\"2018-04-18T07:26:14+00:00\""] {
+        for json in [
+            "\"2015-10-09 00:00\"",
+            "0",
+            "\"not a date\"",
+            "\"2018-04-18T07:26:14+00:00\"",
+        ] {
             let t: Timestamp = serde_json::from_str(json).unwrap();
             assert_eq!(serde_json::to_string(&t).unwrap(), json);
         }

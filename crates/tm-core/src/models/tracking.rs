@@ -22,7 +22,11 @@ impl Emails {
         match self {
             Emails::One(s) if s.is_empty() => Vec::new(),
             Emails::One(s) => vec![s.as_str()],
-            Emails::Many(v) => v.iter().map(String::as_str).filter(|s| !s.is_empty()).collect(),
+            Emails::Many(v) => v
+                .iter()
+                .map(String::as_str)
+                .filter(|s| !s.is_empty())
+                .collect(),
         }
     }
 }
@@ -41,7 +45,11 @@ pub struct Checkpoint {
     )]
     pub status_description: String,
     /// Where (may be empty).
-    #[serde(rename = "Details", default, deserialize_with = "lenient::string_or_empty")]
+    #[serde(
+        rename = "Details",
+        default,
+        deserialize_with = "lenient::string_or_empty"
+    )]
     pub details: String,
     /// Main status of this event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -163,16 +171,28 @@ pub struct Tracking {
     #[serde(default, deserialize_with = "lenient::string_opt")]
     pub destination_country: Option<String>,
     /// Transit time in days.
-    #[serde(rename = "itemTimeLength", default, deserialize_with = "lenient::i64_opt")]
+    #[serde(
+        rename = "itemTimeLength",
+        default,
+        deserialize_with = "lenient::i64_opt"
+    )]
     pub item_time_length: Option<i64>,
     /// Days since the last event.
-    #[serde(rename = "stayTimeLength", default, deserialize_with = "lenient::i64_opt")]
+    #[serde(
+        rename = "stayTimeLength",
+        default,
+        deserialize_with = "lenient::i64_opt"
+    )]
     pub stay_time_length: Option<i64>,
     /// Service code.
     #[serde(default, deserialize_with = "lenient::string_opt")]
     pub service_code: Option<String>,
     /// Recipient name (spelled `singed_by` by the service).
-    #[serde(rename = "singed_by", default, deserialize_with = "lenient::string_opt")]
+    #[serde(
+        rename = "singed_by",
+        default,
+        deserialize_with = "lenient::string_opt"
+    )]
     pub signed_by: Option<String>,
     /// Origin-country carrier data.
     #[serde(default)]
@@ -181,7 +201,11 @@ pub struct Tracking {
     #[serde(default)]
     pub destination_info: Option<CarrierInfo>,
     /// `"<StatusDescription>,<Details>,<Date>"` of the newest event.
-    #[serde(rename = "lastEvent", default, deserialize_with = "lenient::string_opt")]
+    #[serde(
+        rename = "lastEvent",
+        default,
+        deserialize_with = "lenient::string_opt"
+    )]
     pub last_event: Option<String>,
     /// Carrier-local time of the newest event.
     #[serde(rename = "lastUpdateTime", default)]
@@ -257,10 +281,18 @@ pub struct CreatedTracking {
     #[serde(default, deserialize_with = "lenient::string_opt")]
     pub destination: Option<String>,
     /// Destination country code (update results).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient::string_opt")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::string_opt"
+    )]
     pub destination_code: Option<String>,
     /// Archived flag (update results).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient::bool_opt")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::bool_opt"
+    )]
     pub archived: Option<bool>,
     /// Fields not modelled here.
     #[serde(flatten)]
@@ -282,7 +314,11 @@ pub struct Realtime {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CarrierChanged {
     /// Always `""` in the documentation.
-    #[serde(rename = "Usertag", default, deserialize_with = "lenient::string_or_empty")]
+    #[serde(
+        rename = "Usertag",
+        default,
+        deserialize_with = "lenient::string_or_empty"
+    )]
     pub usertag: String,
     /// Fields not modelled here.
     #[serde(flatten)]
