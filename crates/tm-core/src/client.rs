@@ -1,25 +1,29 @@
-//! `Client`: runs endpoints over any transport, decodes the v2 envelope and
-//! classifies errors.
+//! `Client`: runs endpoints over any transport with retries and rate limits,
+//! decodes the v2 envelope and classifies errors.
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::clock::{Clock, TokioClock};
 use crate::endpoint::Endpoint;
 use crate::error::{
     classify_http_status, classify_meta_code, parse_retry_after, ApiError, ApiErrorKind,
-    DecodeError, Result,
+    DecodeError, Error, Result,
 };
 use crate::models::Meta;
+use crate::ratelimit::{RateLimiter, RateLimits};
+use crate::retry::{may_have_landed, Decision, RetryPolicy};
 use crate::transport::{Transport, WireResponse};
 
 /// Runs endpoints against a [`Transport`]. Cheap to clone; clones share the
-/// transport and everything else.
+/// transport, the rate limiter and the settings, so one client can serve many
+/// tasks and threads at once.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -27,14 +31,96 @@ pub struct Client {
 
 struct Inner {
     transport: Arc<dyn Transport>,
+    retry: RetryPolicy,
+    limiter: Option<RateLimiter>,
+    clock: Arc<dyn Clock>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("transport", &self.inner.transport)
+            .field("retry", &self.inner.retry)
+            .field(
+                "rate_limits",
+                &self.inner.limiter.as_ref().map(RateLimiter::limits),
+            )
             .finish_non_exhaustive()
     }
+}
+
+/// Builds a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    transport: Arc<dyn Transport>,
+    retry: RetryPolicy,
+    rate_limits: Option<Option<RateLimits>>,
+    clock: Option<Arc<dyn Clock>>,
+}
+
+impl ClientBuilder {
+    /// Retry policy (default: [`RetryPolicy::default`], 2 retries).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Retries after the first attempt (shorthand for the retry policy).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.retry = self.retry.with_max_retries(max_retries);
+        self
+    }
+
+    /// Client-side rate limits: `Some` to apply them, `None` to turn them off.
+    /// Default: what the transport suggests (the v2 limits for the real API).
+    pub fn rate_limits(mut self, limits: Option<RateLimits>) -> Self {
+        self.rate_limits = Some(limits);
+        self
+    }
+
+    /// The clock for backoff waits and rate limits (tests use
+    /// [`crate::clock::ManualClock`]).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// The client.
+    pub fn build(self) -> Client {
+        let clock = self
+            .clock
+            .unwrap_or_else(|| Arc::new(TokioClock::default()));
+        let limits = self
+            .rate_limits
+            .unwrap_or_else(|| self.transport.default_rate_limits());
+        Client {
+            inner: Arc::new(Inner {
+                limiter: limits.map(|l| RateLimiter::new(l, clock.clone())),
+                transport: self.transport,
+                retry: self.retry,
+                clock,
+            }),
+        }
+    }
+}
+
+/// Per-call settings that override the client's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallOptions {
+    /// Retry policy for this call only.
+    pub retry: Option<RetryPolicy>,
+}
+
+/// How a call went: attempts made and whether an earlier failed attempt may
+/// have been applied by the service.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Attempts {
+    /// Attempts sent, the first included.
+    pub count: u32,
+    /// True if an attempt before the last failed in a way that may have been
+    /// applied (timeout, broken connection, 5xx, garbled body). A 4016 on a
+    /// retried create then most likely means "our own earlier attempt landed".
+    pub ambiguous: bool,
 }
 
 /// A response with its status, headers and undecoded body.
@@ -69,15 +155,28 @@ impl From<WireResponse> for RawResponse {
 }
 
 impl Client {
-    /// A client over `transport`.
+    /// A client over `transport` with default settings.
     pub fn new(transport: impl Transport + 'static) -> Self {
-        Self::from_arc(Arc::new(transport))
+        Self::builder(transport).build()
     }
 
-    /// A client over a shared transport.
+    /// A client over a shared transport with default settings.
     pub fn from_arc(transport: Arc<dyn Transport>) -> Self {
-        Self {
-            inner: Arc::new(Inner { transport }),
+        Self::builder_arc(transport).build()
+    }
+
+    /// A builder over `transport`.
+    pub fn builder(transport: impl Transport + 'static) -> ClientBuilder {
+        Self::builder_arc(Arc::new(transport))
+    }
+
+    /// A builder over a shared transport.
+    pub fn builder_arc(transport: Arc<dyn Transport>) -> ClientBuilder {
+        ClientBuilder {
+            transport,
+            retry: RetryPolicy::default(),
+            rate_limits: None,
+            clock: None,
         }
     }
 
@@ -86,21 +185,84 @@ impl Client {
         &self.inner.transport
     }
 
-    /// Sends `endpoint` and decodes its `data` into the endpoint's response type.
+    /// The client's retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The client-side rate limits in force, if any.
+    pub fn rate_limits(&self) -> Option<RateLimits> {
+        self.inner.limiter.as_ref().map(RateLimiter::limits)
+    }
+
+    /// Sends `endpoint` (with retries) and decodes its `data`.
     pub async fn execute<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<E::Response> {
-        let wire = self.send_once(endpoint).await?;
-        decode_response::<E::Response>(&wire)
+        self.execute_traced(endpoint, &CallOptions::default())
+            .await
+            .0
     }
 
-    /// Sends `endpoint` and returns the response undecoded, whatever its status
-    /// or body. Only transport failures are errors.
+    /// Like [`Client::execute`] with per-call options.
+    pub async fn execute_with<E: Endpoint + ?Sized>(
+        &self,
+        endpoint: &E,
+        options: &CallOptions,
+    ) -> Result<E::Response> {
+        self.execute_traced(endpoint, options).await.0
+    }
+
+    /// Sends `endpoint` with retries and reports how the attempts went.
+    pub async fn execute_traced<E: Endpoint + ?Sized>(
+        &self,
+        endpoint: &E,
+        options: &CallOptions,
+    ) -> (Result<E::Response>, Attempts) {
+        let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
+        let request = match endpoint.to_wire() {
+            Ok(r) => r,
+            Err(e) => return (Err(e), Attempts::default()),
+        };
+        let started = self.inner.clock.now();
+        let mut attempts = Attempts::default();
+        loop {
+            if let Some(limiter) = &self.inner.limiter {
+                limiter.acquire(endpoint.class()).await;
+            }
+            attempts.count += 1;
+            let result = match self.inner.transport.send(request.clone()).await {
+                Ok(wire) => decode_response::<E::Response>(&wire),
+                Err(e) => Err(Error::Transport(e)),
+            };
+            let error = match result {
+                Ok(v) => return (Ok(v), attempts),
+                Err(e) => e,
+            };
+            let elapsed = self.inner.clock.now().saturating_sub(started);
+            match policy.decide(&error, attempts.count, elapsed, fastrand::f64()) {
+                Decision::Stop => return (Err(error), attempts),
+                Decision::RetryAfter(wait) => {
+                    attempts.ambiguous |= may_have_landed(&error);
+                    if !wait.is_zero() {
+                        self.inner.clock.sleep(wait).await;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends `endpoint` once and returns the response undecoded, whatever its
+    /// status or body. Only transport failures are errors. No retries.
     pub async fn execute_raw<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<RawResponse> {
-        Ok(self.send_once(endpoint).await?.into())
+        let request = endpoint.to_wire()?;
+        if let Some(limiter) = &self.inner.limiter {
+            limiter.acquire(endpoint.class()).await;
+        }
+        Ok(self.inner.transport.send(request).await?.into())
     }
 
-    async fn send_once<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<WireResponse> {
-        let request = endpoint.to_wire()?;
-        Ok(self.inner.transport.send(request).await?)
+    /// Waits `duration` on the client's clock (used by helpers that poll).
+    pub async fn sleep(&self, duration: Duration) {
+        self.inner.clock.sleep(duration).await;
     }
 }
 

@@ -16,11 +16,16 @@
 //! # Ok(()) }
 //! ```
 
+pub mod batch;
 pub mod client;
+pub mod clock;
 pub mod endpoint;
 pub mod endpoints;
 pub mod error;
 pub mod models;
+pub mod paging;
+pub mod ratelimit;
+pub mod retry;
 pub mod secret;
 pub mod transport;
 pub mod validate;
@@ -28,9 +33,11 @@ pub mod validate;
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_util;
 
-pub use client::{Client, RawResponse};
+pub use client::{Attempts, CallOptions, Client, ClientBuilder, RawResponse};
 pub use endpoint::{Endpoint, EndpointClass};
 pub use error::{ApiError, ApiErrorKind, DecodeError, Error, Result, ValidationError};
+pub use ratelimit::RateLimits;
+pub use retry::RetryPolicy;
 pub use secret::ApiKey;
 pub use transport::{Transport, TransportError, TransportErrorKind, WireRequest, WireResponse};
 

@@ -202,12 +202,23 @@ impl fmt::Display for TransportErrorKind {
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Sends one request and returns the response as received.
     async fn send(&self, request: WireRequest) -> Result<WireResponse, TransportError>;
+
+    /// The client-side rate limits a [`crate::Client`] should apply by default
+    /// over this transport: the published v2 limits for the real API, none for
+    /// simulators and test transports.
+    fn default_rate_limits(&self) -> Option<crate::ratelimit::RateLimits> {
+        None
+    }
 }
 
 #[async_trait]
 impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
     async fn send(&self, request: WireRequest) -> Result<WireResponse, TransportError> {
         (**self).send(request).await
+    }
+
+    fn default_rate_limits(&self) -> Option<crate::ratelimit::RateLimits> {
+        (**self).default_rate_limits()
     }
 }
 

@@ -6,10 +6,11 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The main status of a tracking or checkpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Status {
     /// Newly added, not tracked yet.
+    #[default]
     Pending,
     /// No information from the carrier yet.
     NotFound,
@@ -84,12 +85,6 @@ impl Status {
             self,
             Status::Delivered | Status::Expired | Status::Exception
         )
-    }
-}
-
-impl Default for Status {
-    fn default() -> Self {
-        Status::Pending
     }
 }
 
