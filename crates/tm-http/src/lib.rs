@@ -406,6 +406,19 @@ impl Transport for HttpTransport {
             Err(_) => Err(TransportError::timeout(self.timeout)),
         }
     }
+
+    /// The published v2 limits when talking to TrackingMore's own host; none
+    /// for other hosts (the simulator, a proxy of the user's own).
+    fn default_rate_limits(&self) -> Option<tm_core::RateLimits> {
+        let host = self
+            .base_url
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split(['/', ':']).next())
+            .unwrap_or_default();
+        host.eq_ignore_ascii_case("api.trackingmore.com")
+            .then_some(tm_core::RateLimits::V2)
+    }
 }
 
 /// Display of an error and its sources joined by `": "`, with the key (if it

@@ -433,6 +433,22 @@ fn defaults() {
 }
 
 #[test]
+fn rate_limits_default_on_for_the_real_api_only() {
+    use tm_core::Transport as _;
+    let real = HttpTransport::new(KEY).unwrap();
+    assert_eq!(real.default_rate_limits(), Some(tm_core::RateLimits::V2));
+    assert_eq!(
+        tm_core::Client::new(real).rate_limits(),
+        Some(tm_core::RateLimits::V2)
+    );
+    let local = HttpTransport::builder(KEY)
+        .base_url("http://127.0.0.1:9/v2")
+        .build()
+        .unwrap();
+    assert_eq!(local.default_rate_limits(), None);
+}
+
+#[test]
 fn bad_options_are_typed_errors() {
     for url in [
         "",
