@@ -571,3 +571,65 @@ impl Client {
         run::<StopOp, S>(self, items, options).await
     }
 }
+
+/// The result of [`Client::create_tracking`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateResult {
+    /// The created tracking.
+    pub tracking: CreatedTracking,
+    /// True when the create was retried after a failure that may have landed,
+    /// the service answered 4016, and the tracking was then read back: the
+    /// earlier attempt created it.
+    pub recovered: bool,
+}
+
+impl Client {
+    /// Creates one tracking with retries. A 4016 on a retry whose earlier
+    /// attempt may have landed is reported as created (`recovered: true`, the
+    /// tracking read back with a GET), not as a failure; a 4016 on the first
+    /// attempt stays an [`ApiErrorKind::AlreadyExists`] error.
+    pub async fn create_tracking(&self, tracking: NewTracking) -> Result<CreateResult, Error> {
+        use crate::endpoints::trackings::{CreateTracking, GetTracking};
+        let key = (
+            tracking.carrier_code.clone(),
+            tracking.tracking_number.clone(),
+        );
+        let endpoint = CreateTracking::new(tracking)?;
+        let (result, attempts) = self
+            .execute_traced(&endpoint, &CallOptions::default())
+            .await;
+        match result {
+            Ok(tracking) => Ok(CreateResult {
+                tracking,
+                recovered: false,
+            }),
+            Err(e) if attempts.ambiguous && e.api_kind() == Some(ApiErrorKind::AlreadyExists) => {
+                let t = self.execute(&GetTracking::new(key.0, key.1)?).await?;
+                Ok(CreateResult {
+                    tracking: CreatedTracking {
+                        id: t.id,
+                        tracking_number: t.tracking_number,
+                        carrier_code: t.carrier_code,
+                        status: t.status,
+                        created_at: t.created_at,
+                        updated_at: t.updated_at,
+                        order_create_time: t.order_create_time,
+                        customer_email: t.customer_email,
+                        customer_name: t.customer_name,
+                        customer_phone: t.customer_phone,
+                        order_id: t.order_id,
+                        comment: t.comment,
+                        title: t.title,
+                        logistics_channel: t.logistics_channel,
+                        destination: None,
+                        destination_code: t.destination_code,
+                        archived: t.archived,
+                        extra: Default::default(),
+                    },
+                    recovered: true,
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+}

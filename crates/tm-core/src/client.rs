@@ -229,6 +229,8 @@ impl Client {
                 limiter.acquire(endpoint.class()).await;
             }
             attempts.count += 1;
+            // The request never holds the key (transports add it), so it can be logged.
+            tracing::debug!(method = %request.method, path = %request.path, attempt = attempts.count, "tm: sending");
             let result = match self.inner.transport.send(request.clone()).await {
                 Ok(wire) => decode_response::<E::Response>(&wire),
                 Err(e) => Err(Error::Transport(e)),
@@ -239,8 +241,12 @@ impl Client {
             };
             let elapsed = self.inner.clock.now().saturating_sub(started);
             match policy.decide(&error, attempts.count, elapsed, fastrand::f64()) {
-                Decision::Stop => return (Err(error), attempts),
+                Decision::Stop => {
+                    tracing::debug!(path = %request.path, attempt = attempts.count, error = %error, "tm: giving up");
+                    return (Err(error), attempts);
+                }
                 Decision::RetryAfter(wait) => {
+                    tracing::info!(path = %request.path, attempt = attempts.count, ?wait, error = %error, "tm: retrying");
                     attempts.ambiguous |= may_have_landed(&error);
                     if !wait.is_zero() {
                         self.inner.clock.sleep(wait).await;

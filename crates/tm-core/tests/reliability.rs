@@ -183,6 +183,38 @@ fn a_retried_create_reports_recovery_through_attempts() {
 }
 
 #[test]
+fn create_tracking_reports_a_recovered_create_as_created() {
+    let t = RecordingTransport::new();
+    t.push(status(503, Some("0"), ""));
+    t.push_json(200, r#"{"meta":{"code":4016,"type":"Bad Request","message":"Tracking already exists."},"data":[]}"#);
+    t.push_data(200, r#"{"id":"abc","tracking_number":"1Z999AA10123456784","carrier_code":"ups","status":"pending","created_at":"2026-01-05T08:00:00+00:00"}"#);
+    let client = Client::builder(t.clone())
+        .clock(Arc::new(ManualClock::new()))
+        .build();
+    let created = rt()
+        .block_on(client.create_tracking(NewTracking::new("ups", "1Z999AA10123456784")))
+        .unwrap();
+    assert!(created.recovered);
+    assert_eq!(created.tracking.id, "abc");
+    let sent = t.requests();
+    assert_eq!(sent.len(), 3);
+    assert_eq!(sent[2].method, http::Method::GET);
+    assert_eq!(sent[2].path, "/trackings/ups/1Z999AA10123456784");
+
+    // A 4016 on the first attempt is a plain "already exists" error.
+    let t = RecordingTransport::new();
+    t.push_json(200, r#"{"meta":{"code":4016,"type":"Bad Request","message":"Tracking already exists."},"data":[]}"#);
+    let client = Client::builder(t.clone())
+        .clock(Arc::new(ManualClock::new()))
+        .build();
+    let err = rt()
+        .block_on(client.create_tracking(NewTracking::new("ups", "1Z999AA10123456784")))
+        .unwrap_err();
+    assert_eq!(err.api_kind(), Some(ApiErrorKind::AlreadyExists));
+    assert_eq!(t.requests().len(), 1);
+}
+
+#[test]
 fn rate_limited_client_spaces_list_calls() {
     let t = RecordingTransport::new();
     let page = r#"{"meta":{"code":200,"type":"Success","message":"Success"},"data":{"page":1,"limit":100,"total":"0","count":0,"items":[]}}"#;
