@@ -1,0 +1,303 @@
+//! Seeded, reproducible fault injection.
+//!
+//! A [`FaultConfig`] is a list of [`FaultRule`]s. For every API call (admin
+//! endpoints under `/_mock/` are never faulted) the rules are tried in order:
+//! a rule applies when its `endpoint` matches, it has `times` left, and a draw
+//! from the seeded generator falls under its `probability`. Every matching
+//! `latency` rule adds its delay; the first other matching rule decides the
+//! fault of that call.
+
+use serde::{Deserialize, Serialize};
+
+/// What a fault does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Delay the response by `min_ms..=max_ms` milliseconds.
+    Latency,
+    /// HTTP 500 with meta 500 (and `Retry-After` if `retry_after` is set).
+    Http500,
+    /// HTTP 503 with meta 503 and `Retry-After` (`retry_after`, default 1 s).
+    Http503,
+    /// HTTP 429 with meta 429 and `Retry-After` (`retry_after`, default 1 s).
+    Http429,
+    /// The connection is closed without a response.
+    Drop,
+    /// The body is cut after `keep_bytes` bytes (default: half of it).
+    Truncate,
+    /// An HTML error page instead of JSON (HTTP `status`, default 502).
+    Html,
+}
+
+/// Whether a fault happens before the request is applied or after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultTiming {
+    /// The request is not applied (nothing changes on the server).
+    Before,
+    /// The request is applied, then its response is replaced or lost.
+    After,
+}
+
+/// One fault rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaultRule {
+    /// What happens.
+    pub kind: FaultKind,
+    /// Chance per matching call, 0.0..=1.0 (default 1.0).
+    #[serde(default = "one")]
+    pub probability: f64,
+    /// Restrict to an endpoint: a name such as `trackings.batch` (see the
+    /// README), or a path pattern starting with `/` where `*` matches any run
+    /// of characters, e.g. `/trackings/*`. Paths are compared without `/v2`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// Apply to the next N matching calls only (then the rule is removed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<u32>,
+    /// Before or after applying the request. Default: `before` for
+    /// `http500`/`http503`/`http429`, `after` for `drop`/`truncate`/`html`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<FaultTiming>,
+    /// Latency lower bound (ms).
+    #[serde(default)]
+    pub min_ms: u64,
+    /// Latency upper bound (ms).
+    #[serde(default)]
+    pub max_ms: u64,
+    /// `Retry-After` seconds for 429/500/503.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    /// Bytes kept by `truncate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_bytes: Option<usize>,
+    /// HTTP status of `html`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl FaultRule {
+    /// A rule of `kind` that always applies.
+    pub fn new(kind: FaultKind) -> Self {
+        Self {
+            kind,
+            probability: 1.0,
+            endpoint: None,
+            times: None,
+            when: None,
+            min_ms: 0,
+            max_ms: 0,
+            retry_after: None,
+            keep_bytes: None,
+            status: None,
+        }
+    }
+
+    /// A latency rule of `min_ms..=max_ms`.
+    pub fn latency(min_ms: u64, max_ms: u64) -> Self {
+        Self {
+            min_ms,
+            max_ms,
+            ..Self::new(FaultKind::Latency)
+        }
+    }
+
+    /// Sets the probability.
+    pub fn probability(mut self, p: f64) -> Self {
+        self.probability = p;
+        self
+    }
+
+    /// Restricts to an endpoint name or path pattern.
+    pub fn endpoint(mut self, e: impl Into<String>) -> Self {
+        self.endpoint = Some(e.into());
+        self
+    }
+
+    /// Applies to the next `n` matching calls only.
+    pub fn times(mut self, n: u32) -> Self {
+        self.times = Some(n);
+        self
+    }
+
+    /// Chooses before/after.
+    pub fn when(mut self, w: FaultTiming) -> Self {
+        self.when = Some(w);
+        self
+    }
+
+    /// Sets `Retry-After`.
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
+        self
+    }
+
+    /// Effective timing.
+    pub fn timing(&self) -> FaultTiming {
+        self.when.unwrap_or(match self.kind {
+            FaultKind::Http500 | FaultKind::Http503 | FaultKind::Http429 | FaultKind::Latency => {
+                FaultTiming::Before
+            }
+            FaultKind::Drop | FaultKind::Truncate | FaultKind::Html => FaultTiming::After,
+        })
+    }
+
+    pub(crate) fn matches(&self, name: &str, path: &str) -> bool {
+        match self.endpoint.as_deref() {
+            None | Some("") | Some("*") => true,
+            Some(p) if p.starts_with('/') => glob(p.trim_end_matches('/'), path),
+            Some(p) => p.eq_ignore_ascii_case(name),
+        }
+    }
+}
+
+/// A set of fault rules with the seed of their generator.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FaultConfig {
+    /// Seed of the fault generator (default: the simulator's seed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// The rules, tried in order.
+    #[serde(default)]
+    pub rules: Vec<FaultRule>,
+}
+
+impl FaultConfig {
+    /// No faults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a rule.
+    pub fn rule(mut self, r: FaultRule) -> Self {
+        self.rules.push(r);
+        self
+    }
+
+    /// Sets the seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+}
+
+/// `*`-glob match.
+fn glob(p: &str, s: &str) -> bool {
+    let (p, s) = (p.as_bytes(), s.as_bytes());
+    let (mut pi, mut si, mut star, mut mark) = (0, 0, None, 0);
+    while si < s.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some(pi);
+            mark = si;
+            pi += 1;
+        } else if pi < p.len() && p[pi] == s[si] {
+            pi += 1;
+            si += 1;
+        } else if let Some(st) = star {
+            pi = st + 1;
+            mark += 1;
+            si = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == b'*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// The decision for one call.
+#[derive(Debug, Default)]
+pub(crate) struct Decision {
+    pub latency_ms: u64,
+    pub fault: Option<FaultRule>,
+}
+
+/// Rules plus their generator.
+#[derive(Debug)]
+pub(crate) struct FaultState {
+    pub config: FaultConfig,
+    pub rng: fastrand::Rng,
+}
+
+impl FaultState {
+    pub(crate) fn new(config: FaultConfig, default_seed: u64) -> Self {
+        let rng = fastrand::Rng::with_seed(config.seed.unwrap_or(default_seed) ^ 0xfa17);
+        Self { config, rng }
+    }
+
+    pub(crate) fn decide(&mut self, name: &str, path: &str) -> Decision {
+        let mut d = Decision::default();
+        let mut exhausted = false;
+        for rule in &mut self.config.rules {
+            if rule.times == Some(0) || !rule.matches(name, path) {
+                continue;
+            }
+            if rule.kind != FaultKind::Latency && d.fault.is_some() {
+                continue;
+            }
+            if self.rng.f64() >= rule.probability {
+                continue;
+            }
+            if let Some(t) = &mut rule.times {
+                *t -= 1;
+                exhausted |= *t == 0;
+            }
+            if rule.kind == FaultKind::Latency {
+                let (lo, hi) = (rule.min_ms.min(rule.max_ms), rule.min_ms.max(rule.max_ms));
+                d.latency_ms += self.rng.u64(lo..=hi);
+            } else {
+                d.fault = Some(rule.clone());
+            }
+        }
+        if exhausted {
+            self.config.rules.retain(|r| r.times != Some(0));
+        }
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_and_names() {
+        assert!(glob("/trackings/*", "/trackings/post"));
+        assert!(!glob("/carriers*", "/trackings/post"));
+        assert!(glob("/trackings/*/TMDELIV*", "/trackings/ups/TMDELIV1"));
+        let r = FaultRule::new(FaultKind::Drop).endpoint("trackings.post");
+        assert!(r.matches("trackings.post", "/trackings/post"));
+        assert!(!r.matches("trackings.batch", "/trackings/batch"));
+    }
+
+    #[test]
+    fn times_and_probability_are_reproducible() {
+        let cfg = FaultConfig::new()
+            .seed(3)
+            .rule(FaultRule::new(FaultKind::Http503).probability(0.5));
+        let run = || {
+            let mut s = FaultState::new(cfg.clone(), 0);
+            (0..50)
+                .map(|_| s.decide("x", "/x").fault.is_some())
+                .collect::<Vec<_>>()
+        };
+        let a = run();
+        assert_eq!(a, run());
+        assert!(a.iter().any(|x| *x) && a.iter().any(|x| !*x));
+        let mut s = FaultState::new(
+            FaultConfig::new().rule(FaultRule::new(FaultKind::Drop).times(2)),
+            0,
+        );
+        let hits = (0..5)
+            .filter(|_| s.decide("x", "/x").fault.is_some())
+            .count();
+        assert_eq!(hits, 2);
+        assert!(s.config.rules.is_empty());
+    }
+}

@@ -1,0 +1,202 @@
+//! The HTTP/1.1 server (hyper 1) in front of a [`Simulator`].
+
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::{Body, Frame, Incoming, SizeHint};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::sim::{envelope, Outcome, SimRequest, SimResponse, Simulator, MAX_BODY};
+
+/// A running server. Dropping it shuts the server down.
+#[derive(Debug)]
+pub struct ServerHandle {
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    /// The base URL, `http://127.0.0.1:PORT/v2`.
+    pub fn url(&self) -> String {
+        format!("http://{}/v2", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting, lets open requests finish (up to 5 s), and waits.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+/// Response body: whole, or cut short with an error (which aborts the connection).
+#[derive(Debug)]
+pub(crate) struct MockBody {
+    data: Option<Bytes>,
+    fail_after: bool,
+}
+
+impl Body for MockBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        if let Some(d) = self.data.take() {
+            if !d.is_empty() {
+                return Poll::Ready(Some(Ok(Frame::data(d))));
+            }
+        }
+        if self.fail_after {
+            self.fail_after = false;
+            return Poll::Ready(Some(Err(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "injected truncation",
+            ))));
+        }
+        Poll::Ready(None)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.data.is_none() && !self.fail_after
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match (&self.data, self.fail_after) {
+            (Some(d), false) => SizeHint::with_exact(d.len() as u64),
+            (None, false) => SizeHint::with_exact(0),
+            _ => SizeHint::default(),
+        }
+    }
+}
+
+fn to_http(r: SimResponse, keep: Option<usize>) -> Response<MockBody> {
+    let full = r.body.len();
+    let (data, fail_after) = match keep {
+        Some(k) => (r.body.slice(..k.min(full)), true),
+        None => (r.body, false),
+    };
+    let mut resp = Response::new(MockBody {
+        data: Some(data),
+        fail_after,
+    });
+    *resp.status_mut() = r.status;
+    *resp.headers_mut() = r.headers;
+    resp.headers_mut()
+        .insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(full));
+    resp
+}
+
+fn too_large() -> Response<MockBody> {
+    let r = envelope(
+        4012,
+        "The request body is larger than 1 MiB.",
+        serde_json::json!([]),
+    );
+    let mut resp = to_http(r, None);
+    resp.headers_mut().insert(
+        http::header::CONNECTION,
+        http::HeaderValue::from_static("close"),
+    );
+    resp
+}
+
+async fn handle(sim: Simulator, req: Request<Incoming>) -> Result<Response<MockBody>, io::Error> {
+    let declared = req
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Ok(too_large());
+    }
+    let (parts, body) = req.into_parts();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(e)
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            return Ok(too_large())
+        }
+        Err(e) => return Err(io::Error::other(e)),
+    };
+    let mut sreq = SimRequest::new(parts.method, parts.uri.path())
+        .query(parts.uri.query().unwrap_or("").to_string())
+        .body(body);
+    sreq.headers = parts.headers;
+    let processed = sim.process(sreq);
+    if !processed.latency.is_zero() {
+        tokio::time::sleep(processed.latency).await;
+    }
+    match processed.outcome {
+        Outcome::Respond(r) => Ok(to_http(r, None)),
+        Outcome::Truncate(r, keep) => Ok(to_http(r, Some(keep))),
+        Outcome::Drop => Err(io::Error::new(
+            io::ErrorKind::ConnectionAborted,
+            "injected drop",
+        )),
+    }
+}
+
+/// Serves `sim` over HTTP/1.1 on `addr` (use port 0 for a free port).
+///
+/// Paths are accepted with or without `/v2`. Bodies over 1 MiB get meta 4012
+/// and the connection is closed without reading the rest.
+pub async fn serve(sim: Simulator, addr: SocketAddr) -> io::Result<ServerHandle> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let (stop, mut stopped) = watch::channel(false);
+    let task = tokio::spawn(async move {
+        let graceful = GracefulShutdown::new();
+        loop {
+            tokio::select! {
+                res = listener.accept() => {
+                    let Ok((stream, _)) = res else { continue };
+                    let sim = sim.clone();
+                    let svc = service_fn(move |req| handle(sim.clone(), req));
+                    let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
+                    let fut = graceful.watch(conn);
+                    tokio::spawn(async move {
+                        let _ = fut.await;
+                    });
+                }
+                _ = stopped.changed() => break,
+            }
+        }
+        drop(listener);
+        let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
+    });
+    Ok(ServerHandle {
+        addr,
+        stop,
+        task: Some(task),
+    })
+}
