@@ -1,0 +1,192 @@
+//! Lazy pagination over `GET /trackings/get`, blocking and asyncio.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use pyo3::exceptions::PyStopAsyncIteration;
+use pyo3::prelude::*;
+use tm_core::endpoints::trackings::ListTrackings;
+use tm_core::models::{Page, Tracking};
+use tm_core::Error;
+
+use crate::convert::ToPy;
+use crate::core::{Core, Mode};
+use crate::errors;
+use crate::runtime;
+
+struct State {
+    next: Option<ListTrackings>,
+    buffer: VecDeque<Tracking>,
+}
+
+/// The shared state of one iteration.
+#[derive(Clone)]
+pub(crate) struct Pager {
+    core: Arc<Core>,
+    first: ListTrackings,
+    state: Arc<tokio::sync::Mutex<State>>,
+}
+
+impl Pager {
+    /// Iterates from `first`.
+    pub(crate) fn new(core: Arc<Core>, first: ListTrackings) -> Self {
+        let state = State {
+            next: Some(first.clone()),
+            buffer: VecDeque::new(),
+        };
+        Self {
+            core,
+            first,
+            state: Arc::new(tokio::sync::Mutex::new(state)),
+        }
+    }
+
+    /// A fresh iteration from the same first page.
+    fn restart(&self) -> Self {
+        Self::new(self.core.clone(), self.first.clone())
+    }
+
+    async fn fetch(client: &tm_core::Client, state: &mut State) -> Result<Option<Page>, Error> {
+        let Some(query) = state.next.take() else {
+            return Ok(None);
+        };
+        let page = client.execute(&query).await?;
+        if page.has_more() {
+            let n = u32::try_from(page.page.max(u64::from(query.page_number())) + 1)
+                .unwrap_or(u32::MAX);
+            state.next = Some(query.at_page(n));
+        }
+        Ok(Some(page))
+    }
+
+    async fn next_page(self) -> Result<Option<Page>, Error> {
+        let mut state = self.state.lock().await;
+        Self::fetch(&self.core.client, &mut state).await
+    }
+
+    async fn next_item(self) -> Result<Option<Tracking>, Error> {
+        let mut state = self.state.lock().await;
+        loop {
+            if let Some(t) = state.buffer.pop_front() {
+                return Ok(Some(t));
+            }
+            match Self::fetch(&self.core.client, &mut state).await? {
+                None => return Ok(None),
+                Some(page) => state.buffer.extend(page.items),
+            }
+        }
+    }
+
+    fn sync_next<T, F>(&self, py: Python<'_>, fut: F) -> PyResult<Option<Py<PyAny>>>
+    where
+        T: ToPy + Send + 'static,
+        F: std::future::Future<Output = Result<Option<T>, Error>> + Send + 'static,
+    {
+        self.core.check_open()?;
+        match runtime::block_on(py, fut)? {
+            Ok(Some(v)) => Ok(Some(v.to_py(py)?)),
+            Ok(None) => Ok(None),
+            Err(e) => Err(errors::to_py(py, &e)),
+        }
+    }
+
+    fn async_next<T, F>(&self, py: Python<'_>, fut: F) -> PyResult<Py<PyAny>>
+    where
+        T: ToPy + Send + 'static,
+        F: std::future::Future<Output = Result<Option<T>, Error>> + Send + 'static,
+    {
+        if let Err(e) = self.core.check_open() {
+            return runtime::failed(py, e);
+        }
+        runtime::coroutine(
+            py,
+            Box::pin(async move {
+                let out = runtime::spawn(fut).await?;
+                Python::attach(|py| match out {
+                    Ok(Some(v)) => v.to_py(py),
+                    Ok(None) => Err(PyStopAsyncIteration::new_err(())),
+                    Err(e) => Err(errors::to_py(py, &e)),
+                })
+            }),
+        )
+    }
+}
+
+/// Iterates over every tracking matching a `list_trackings` query, fetching
+/// pages lazily.
+#[pyclass(frozen, module = "tm_py._native")]
+pub(crate) struct TrackingIterator(pub(crate) Pager);
+
+#[pymethods]
+impl TrackingIterator {
+    fn __iter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        self.0.sync_next(py, self.0.clone().next_item())
+    }
+
+    /// Iterates page by page instead, from the first page of the query.
+    fn pages(&self) -> PageIterator {
+        PageIterator(self.0.restart())
+    }
+}
+
+/// Iterates over the pages of a `list_trackings` query.
+#[pyclass(frozen, module = "tm_py._native")]
+pub(crate) struct PageIterator(pub(crate) Pager);
+
+#[pymethods]
+impl PageIterator {
+    fn __iter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        self.0.sync_next(py, self.0.clone().next_page())
+    }
+}
+
+/// `async for` over every tracking matching a `list_trackings` query.
+#[pyclass(frozen, module = "tm_py._native")]
+pub(crate) struct AsyncTrackingIterator(pub(crate) Pager);
+
+#[pymethods]
+impl AsyncTrackingIterator {
+    fn __aiter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __anext__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.0.async_next(py, self.0.clone().next_item())
+    }
+
+    /// Iterates page by page instead, from the first page of the query.
+    fn pages(&self) -> AsyncPageIterator {
+        AsyncPageIterator(self.0.restart())
+    }
+}
+
+/// `async for` over the pages of a `list_trackings` query.
+#[pyclass(frozen, module = "tm_py._native")]
+pub(crate) struct AsyncPageIterator(pub(crate) Pager);
+
+#[pymethods]
+impl AsyncPageIterator {
+    fn __aiter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __anext__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.0.async_next(py, self.0.clone().next_page())
+    }
+}
+
+/// The iterator for `mode`.
+pub(crate) fn iterator(py: Python<'_>, mode: Mode, pager: Pager) -> PyResult<Py<PyAny>> {
+    Ok(match mode {
+        Mode::Sync => Py::new(py, TrackingIterator(pager))?.into_any(),
+        Mode::Async => Py::new(py, AsyncTrackingIterator(pager))?.into_any(),
+    })
+}
