@@ -1,5 +1,6 @@
 //! The HTTP/1.1 server (hyper 1) in front of a [`Simulator`].
 
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -59,6 +60,8 @@ impl Drop for ServerHandle {
 pub(crate) struct MockBody {
     data: Option<Bytes>,
     fail_after: bool,
+    /// Lets hyper flush the partial body before the connection is broken.
+    pause: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl Body for MockBody {
@@ -67,12 +70,21 @@ impl Body for MockBody {
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         if let Some(d) = self.data.take() {
+            if self.fail_after {
+                self.pause = Some(Box::pin(tokio::time::sleep(Duration::from_millis(50))));
+            }
             if !d.is_empty() {
                 return Poll::Ready(Some(Ok(Frame::data(d))));
             }
+        }
+        if let Some(p) = self.pause.as_mut() {
+            if p.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            self.pause = None;
         }
         if self.fail_after {
             self.fail_after = false;
@@ -106,6 +118,7 @@ fn to_http(r: SimResponse, keep: Option<usize>) -> Response<MockBody> {
     let mut resp = Response::new(MockBody {
         data: Some(data),
         fail_after,
+        pause: None,
     });
     *resp.status_mut() = r.status;
     *resp.headers_mut() = r.headers;
