@@ -147,3 +147,11 @@ pub(crate) fn bool_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, 
         Lenient::Null => Ok(None),
     }
 }
+
+/// Status defaulting to [`super::Status::default`] when null (as when absent).
+pub(crate) fn status_or_default<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<super::Status, D::Error> {
+    use serde::Deserialize;
+    Ok(Option::<super::Status>::deserialize(d)?.unwrap_or_default())
+}

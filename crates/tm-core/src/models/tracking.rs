@@ -110,14 +110,14 @@ pub struct CarrierInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tracking {
     /// 32-hex id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub id: String,
     /// Tracking number.
     pub tracking_number: String,
     /// Carrier code.
     pub carrier_code: String,
     /// Main status.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::status_or_default")]
     pub status: Status,
     /// Item-level substatus.
     #[serde(default)]
@@ -236,16 +236,16 @@ impl Tracking {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreatedTracking {
     /// 32-hex id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub id: String,
     /// Tracking number.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub tracking_number: String,
     /// Carrier code.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub carrier_code: String,
     /// Status (`pending` right after create).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::status_or_default")]
     pub status: Status,
     /// Creation time (RFC 3339).
     #[serde(default)]
