@@ -138,7 +138,8 @@ pub(crate) fn time_text(field: &str, v: Option<&Bound<'_, PyAny>>) -> PyResult<O
     }
     if v.hasattr("hour")? {
         return Ok(Some(
-            v.call_method1("strftime", ("%Y-%m-%d %H:%M:%S",))?.extract()?,
+            v.call_method1("strftime", ("%Y-%m-%d %H:%M:%S",))?
+                .extract()?,
         ));
     }
     if v.hasattr("isoformat")? {
@@ -174,10 +175,7 @@ pub(crate) fn new_tracking(obj: &Bound<'_, PyAny>, prefix: String) -> PyResult<m
         None => None,
         Some(b) => Some(u8::from(b)),
     };
-    let order_create_time = time_text(
-        "order_create_time",
-        f.get("order_create_time")?.as_ref(),
-    )?;
+    let order_create_time = time_text("order_create_time", f.get("order_create_time")?.as_ref())?;
     let t = m::NewTracking {
         tracking_number: f.req_str("tracking_number")?,
         carrier_code: f.req_str("carrier_code")?,

@@ -57,7 +57,12 @@ pub(crate) async fn create_all(
             continue;
         };
         let t = &item.item;
-        let mut o = blank(i, &t.carrier_code, &t.tracking_number, item.outcome.as_str());
+        let mut o = blank(
+            i,
+            &t.carrier_code,
+            &t.tracking_number,
+            item.outcome.as_str(),
+        );
         match item.outcome {
             Outcome::Created { tracking, .. } | Outcome::Updated(tracking) => o.tracking = tracking,
             Outcome::AlreadyExists => o.code = Some(4016),

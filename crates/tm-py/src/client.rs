@@ -13,7 +13,7 @@ use tm_core::endpoints::trackings::{
     RealtimeTracking, StopUpdating, TrackAirCargo, UpdateTracking,
 };
 use tm_core::models as m;
-use tm_core::{ApiErrorKind, ApiError, Error};
+use tm_core::{ApiError, ApiErrorKind, Error};
 
 use crate::args;
 use crate::batch;
@@ -113,20 +113,36 @@ macro_rules! client_class {
                 })
             }
 
-            /// A client over the in-process simulator (no sockets).
+            /// A client over the in-process simulator (no sockets): a new one
+            /// (`seed`, `rate_limits`) or the given `simulator`.
             #[classmethod]
-            #[pyo3(signature = (api_key="mock-key", *, seed=None, latency=None, rate_limits=false, max_retries=None))]
+            #[pyo3(signature = (api_key="mock-key", *, simulator=None, seed=1, rate_limits=false, max_retries=None))]
             fn mock(
                 _cls: &Bound<'_, PyType>,
+                py: Python<'_>,
                 api_key: &str,
-                seed: Option<u64>,
-                latency: Option<f64>,
+                simulator: Option<PyRef<'_, crate::mock::Simulator>>,
+                seed: u64,
                 rate_limits: bool,
                 max_retries: Option<u32>,
             ) -> PyResult<Self> {
+                let sim = match simulator {
+                    Some(s) => s.sim.clone(),
+                    None => tm_mock::Simulator::new(tm_mock::SimConfig {
+                        seed,
+                        rate_limits,
+                        ..tm_mock::SimConfig::default()
+                    }),
+                };
                 Ok(Self {
-                    core: crate::mock::mock_core(api_key, seed, latency, rate_limits, max_retries)?,
+                    core: crate::mock::sim_core(py, &sim, api_key, max_retries)?,
                 })
+            }
+
+            /// The simulator behind a mock client, else `None`.
+            #[getter]
+            fn simulator(&self) -> Option<crate::mock::Simulator> {
+                self.core.sim.clone().map(|sim| crate::mock::Simulator { sim })
             }
 
             fn __repr__(&self) -> String {

@@ -1,7 +1,6 @@
 //! The state shared by `Client` and `AsyncClient`, and the glue that turns a
 //! Rust future into a blocking call or an awaitable.
 
-use std::any::Any;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -27,8 +26,8 @@ pub(crate) struct Core {
     pub(crate) client: tm_core::Client,
     pub(crate) label: String,
     closed: AtomicBool,
-    /// Kept alive as long as the client (e.g. an in-process simulator).
-    _keep: Option<Box<dyn Any + Send + Sync>>,
+    /// The in-process simulator behind a mock client.
+    pub(crate) sim: Option<tm_mock::Simulator>,
 }
 
 impl Core {
@@ -36,13 +35,13 @@ impl Core {
     pub(crate) fn new(
         client: tm_core::Client,
         label: String,
-        keep: Option<Box<dyn Any + Send + Sync>>,
+        sim: Option<tm_mock::Simulator>,
     ) -> Arc<Self> {
         Arc::new(Self {
             client,
             label,
             closed: AtomicBool::new(false),
-            _keep: keep,
+            sim,
         })
     }
 

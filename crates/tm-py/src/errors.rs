@@ -6,24 +6,87 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use tm_core::{ApiErrorKind, Error};
 
-create_exception!(tm_py, TrackingMoreError, PyException, "Base of every tm_py error.");
-create_exception!(tm_py, APIError, TrackingMoreError, "The service (or a gateway) answered with an error.");
-create_exception!(tm_py, AuthenticationError, APIError, "Bad, deleted or missing API key; no permission (4001, 4002, 401, 403).");
-create_exception!(tm_py, NotFoundError, APIError, "The tracking or route does not exist (4017, 4031, 404).");
-create_exception!(tm_py, AlreadyExistsError, APIError, "The tracking already exists (4016).");
-create_exception!(tm_py, InvalidRequestError, APIError, "The request was understood but refused (4012-4015, 4018, 4020, 4032, 4033, 400).");
-create_exception!(tm_py, QuotaExceededError, APIError, "Out of credits or balance (4019, 4021, 402).");
-create_exception!(tm_py, RateLimitError, APIError, "Too many requests (429); see `retry_after`.");
+create_exception!(
+    tm_py,
+    TrackingMoreError,
+    PyException,
+    "Base of every tm_py error."
+);
+create_exception!(
+    tm_py,
+    APIError,
+    TrackingMoreError,
+    "The service (or a gateway) answered with an error."
+);
+create_exception!(
+    tm_py,
+    AuthenticationError,
+    APIError,
+    "Bad, deleted or missing API key; no permission (4001, 4002, 401, 403)."
+);
+create_exception!(
+    tm_py,
+    NotFoundError,
+    APIError,
+    "The tracking or route does not exist (4017, 4031, 404)."
+);
+create_exception!(
+    tm_py,
+    AlreadyExistsError,
+    APIError,
+    "The tracking already exists (4016)."
+);
+create_exception!(
+    tm_py,
+    InvalidRequestError,
+    APIError,
+    "The request was understood but refused (4012-4015, 4018, 4020, 4032, 4033, 400)."
+);
+create_exception!(
+    tm_py,
+    QuotaExceededError,
+    APIError,
+    "Out of credits or balance (4019, 4021, 402)."
+);
+create_exception!(
+    tm_py,
+    RateLimitError,
+    APIError,
+    "Too many requests (429); see `retry_after`."
+);
 create_exception!(tm_py, ServerError, APIError, "The service failed (5xx).");
-create_exception!(tm_py, TransportError, TrackingMoreError, "No usable response: connection refused, broken, or timed out.");
-create_exception!(tm_py, TimeoutError, TransportError, "No complete response within the timeout.");
-create_exception!(tm_py, ValidationError, TrackingMoreError, "The input was refused before sending.");
+create_exception!(
+    tm_py,
+    TransportError,
+    TrackingMoreError,
+    "No usable response: connection refused, broken, or timed out."
+);
+create_exception!(
+    tm_py,
+    TimeoutError,
+    TransportError,
+    "No complete response within the timeout."
+);
+create_exception!(
+    tm_py,
+    ValidationError,
+    TrackingMoreError,
+    "The input was refused before sending."
+);
 
 /// Adds the classes to the module and gives every attribute a class-level default.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     let base = py.get_type::<TrackingMoreError>();
-    for attr in ["code", "type", "message", "http_status", "retry_after", "kind", "field"] {
+    for attr in [
+        "code",
+        "type",
+        "message",
+        "http_status",
+        "retry_after",
+        "kind",
+        "field",
+    ] {
         base.setattr(attr, py.None())?;
     }
     m.add("TrackingMoreError", base)?;
@@ -140,7 +203,12 @@ pub(crate) fn to_py(py: Python<'_>, e: &Error) -> PyErr {
                     message: t.message.clone(),
                     http_status: None,
                     retry_after: None,
-                    kind: if t.is_timeout() { "timeout" } else { "transport" }.into(),
+                    kind: if t.is_timeout() {
+                        "timeout"
+                    } else {
+                        "transport"
+                    }
+                    .into(),
                     field: None,
                 },
             )
