@@ -284,7 +284,7 @@ pub(crate) fn country_by_code_or_name(s: &str) -> Option<&'static Country> {
         COUNTRIES.iter().find(|c| {
             c.name.eq_ignore_ascii_case(s)
                 || c.name
-                    .split(|ch: char| ch == ',' || ch == '[')
+                    .split([',', '['])
                     .next()
                     .is_some_and(|n| n.trim().eq_ignore_ascii_case(s))
         })

@@ -8,8 +8,11 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{self, Carrier, Country, Kind};
 
 /// The eight v2 main statuses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub(crate) enum St {
+    #[default]
     Pending,
     Notfound,
     Transit,

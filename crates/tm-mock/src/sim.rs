@@ -814,11 +814,12 @@ impl Simulator {
     }
 
     fn admin(w: &mut World, method: &Method, segs: &[String], body: &[u8]) -> SimResponse {
-        let parse = |body: &[u8]| -> Result<Value, SimResponse> {
+        let parse = |body: &[u8]| -> Result<Value, Box<SimResponse>> {
             if body.iter().all(u8::is_ascii_whitespace) {
                 return Ok(json!({}));
             }
-            serde_json::from_slice(body).map_err(|e| error(4012, &format!("Invalid JSON: {e}")))
+            serde_json::from_slice(body)
+                .map_err(|e| Box::new(error(4012, &format!("Invalid JSON: {e}"))))
         };
         let clock = |w: &World| json!({"now": state::rfc3339(w.state.now), "unix": w.state.now});
         let s: Vec<&str> = segs.iter().map(String::as_str).collect();
@@ -827,7 +828,7 @@ impl Simulator {
             ("POST", ["clock"]) => {
                 let v = match parse(body) {
                     Ok(v) => v,
-                    Err(r) => return r,
+                    Err(r) => return *r,
                 };
                 if let Some(secs) = v.get("advance_seconds") {
                     match secs.as_i64() {
@@ -866,7 +867,7 @@ impl Simulator {
             ("POST" | "PUT", ["faults"]) => {
                 let v = match parse(body) {
                     Ok(v) => v,
-                    Err(r) => return r,
+                    Err(r) => return *r,
                 };
                 match serde_json::from_value::<FaultConfig>(v) {
                     Ok(cfg) => {
@@ -904,7 +905,7 @@ impl Simulator {
             ("POST", ["rate-limits"]) => {
                 let v = match parse(body) {
                     Ok(v) => v,
-                    Err(r) => return r,
+                    Err(r) => return *r,
                 };
                 match v.get("enabled").and_then(Value::as_bool) {
                     Some(on) => {
@@ -918,7 +919,7 @@ impl Simulator {
             ("POST", ["accounts"]) => {
                 let v = match parse(body) {
                     Ok(v) => v,
-                    Err(r) => return r,
+                    Err(r) => return *r,
                 };
                 let Some(key) = v
                     .get("key")

@@ -14,12 +14,6 @@ use crate::route::{self, Event, Leg, Route, St, StatusAt};
 /// Ordering key of a tracking: newest `created_at` first, ties by id.
 pub(crate) type OrdKey = (Reverse<i64>, u128);
 
-impl Default for St {
-    fn default() -> Self {
-        St::Pending
-    }
-}
-
 /// One stored tracking (well under 2 KiB: no checkpoints).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Stored {
