@@ -1,0 +1,57 @@
+"""Result classes: attributes, immutability, equality, repr, to_dict, Status."""
+
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+
+import pytest
+
+import tm_py
+from tm_py import Status
+
+
+def test_results_are_frozen_comparable_and_dict_shaped() -> None:
+    c = tm_py.Client.mock("secret-key-123")
+    created = c.create_tracking("usps", "TMDELIV0001")
+    with pytest.raises(AttributeError):
+        created.title = "x"  # type: ignore[misc]
+    t1 = c.get_tracking("usps", "TMDELIV0001")
+    t2 = c.get_tracking("usps", "TMDELIV0001")
+    assert t1 == t2 and t1 is not t2
+    assert t1 != created
+    d = t1.to_dict()
+    assert d["tracking_number"] == "TMDELIV0001" and d["status"] == "delivered"
+    assert isinstance(d["origin_info"]["trackinfo"], list)
+    assert "Date" in d["origin_info"]["trackinfo"][0]  # the API's field names
+    assert isinstance(d["created_at"], str)  # the API's JSON, not datetimes
+    for obj in (t1, created, c.user_info(), c.status_counts(), c.carriers()[0]):
+        assert "secret-key-123" not in repr(obj)
+    assert "secret-key-123" not in repr(c)
+    assert repr(t1).startswith("Tracking(carrier_code='usps'")
+
+
+def test_datetimes_aware_and_naive() -> None:
+    c = tm_py.Client.mock()
+    c.create_tracking("usps", "TMDELIV0002")
+    t = c.get_tracking("usps", "TMDELIV0002")
+    assert t.created_at is not None and t.created_at.utcoffset() == timedelta(0)
+    assert t.created_at.tzinfo is not None
+    assert t.last_update_time is not None and t.last_update_time.tzinfo is None
+    assert all(cp.date is None or cp.date.tzinfo is None for cp in t.checkpoints)
+    sim = c.simulator
+    assert sim is not None and sim.now.tzinfo == timezone.utc
+
+
+def test_status_is_a_str_enum_tolerating_unknown_values() -> None:
+    assert Status("transit") is Status.TRANSIT
+    assert Status.TRANSIT == "transit" and isinstance(Status.TRANSIT, str)
+    assert str(Status.DELIVERED) == "delivered"
+    odd = Status("inforeceived")
+    assert odd == "inforeceived" and odd.value == "inforeceived" and not odd.is_known
+    assert Status.PICKUP.is_known
+    assert Status("inforeceived") is odd
+
+
+def test_result_classes_cannot_be_built_from_python() -> None:
+    with pytest.raises(TypeError):
+        tm_py.Tracking()  # type: ignore[call-arg]
