@@ -1,0 +1,198 @@
+//! A representative set of commands, import and export included, against a
+//! tm-mock HTTP server on a loopback port (`--base-url`).
+
+mod common;
+
+use common::{json_of, stderr_of, stdout_of, Server};
+use predicates::prelude::*;
+use tm_mock::SimConfig;
+
+#[test]
+fn create_get_update_delete_over_http() {
+    let s = Server::open();
+    s.tm(&["create", "ups", "1Z999AA10123456784", "--title", "Grinder"])
+        .assert()
+        .success();
+    let v = json_of(
+        &s.tm(&["-o", "json", "get", "ups", "1Z999AA10123456784"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(v["title"], "Grinder");
+    s.tm(&["update", "ups", "1Z999AA10123456784", "--title", "Renamed"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Renamed"));
+    s.tm(&["delete", "ups", "1Z999AA10123456784"])
+        .assert()
+        .success();
+    s.tm(&["get", "ups", "1Z999AA10123456784"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("4031"));
+}
+
+#[test]
+fn keys_are_isolated_and_wrong_keys_fail() {
+    let s = Server::start(SimConfig {
+        rate_limits: false,
+        keys: Some(vec!["good-key-1".into()]),
+        ..SimConfig::default()
+    });
+    s.tm_with_key("good-key-1", &["user-info"])
+        .assert()
+        .success();
+    let out = s
+        .tm_with_key("bad-key-12345", &["user-info"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("authentication") && err.contains("4001"),
+        "{err}"
+    );
+    assert!(!err.contains("bad-key-12345"), "{err}");
+    // A bulk command where nothing could be done because of the account: exit 1.
+    let f = s.file("in.csv", common::GOOD_CSV);
+    s.tm_with_key("bad-key-12345", &["import", f.to_str().unwrap()])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn import_export_round_trip_over_http() {
+    let s = Server::open();
+    let mut text = String::from("tracking_number,carrier_code,title\n");
+    for i in 0..250 {
+        text.push_str(&format!("TMHTTP{i:06},dhl,Item {i}\n"));
+    }
+    text.push_str("bad!,dhl,bad row\n");
+    let f = s.file("big.csv", &text);
+    let outcomes = s.path("outcomes.csv");
+    let out = s
+        .tm(&[
+            "-o",
+            "json",
+            "import",
+            f.to_str().unwrap(),
+            "--outcomes",
+            outcomes.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    let v = json_of(&out);
+    assert_eq!(v["created"], 250);
+    assert_eq!(v["failed"], 1);
+    assert!(stderr_of(&out).contains("line 252"));
+    let rows = common::csv_rows(&outcomes);
+    assert_eq!(rows.len(), 251);
+    assert_eq!(rows[250][0], "252");
+    assert_eq!(rows[250][3], "failed");
+
+    let out = s.tm(&["export", "--page-size", "100"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).lines().count(), 251);
+    let dump = s.path("dump.jsonl");
+    s.tm(&["export", "--out", dump.to_str().unwrap()])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&dump).unwrap().lines().count(), 250);
+
+    let v = json_of(&s.tm(&["-o", "json", "status-counts"]).output().unwrap());
+    assert_eq!(v["pending"], 250);
+    s.tm(&["list", "--limit", "5"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("of 250 trackings"));
+}
+
+#[test]
+fn quota_running_out_is_a_partial_failure() {
+    let s = Server::start(SimConfig {
+        rate_limits: false,
+        credits: 3.0,
+        ..SimConfig::default()
+    });
+    let f = s.file("in.csv", common::GOOD_CSV);
+    let outcomes = s.path("o.csv");
+    let out = s
+        .tm(&[
+            "-o",
+            "json",
+            "import",
+            f.to_str().unwrap(),
+            "--outcomes",
+            outcomes.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    let v = json_of(&out);
+    assert_eq!(v["created"], 3);
+    assert_eq!(v["rows"], 5);
+    let rows = common::csv_rows(&outcomes);
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().any(|r| r[4] == "4021"), "{rows:?}");
+}
+
+#[test]
+fn reference_calls_over_http() {
+    let s = Server::open();
+    s.tm(&["carriers"]).assert().success();
+    s.tm(&["detect", "1Z999AA10123456784"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ups"));
+    s.tm(&["remote", "Japan", "7621094"]).assert().success();
+    s.tm(&["air-cargo", "172-28891936"]).assert().success();
+    s.tm(&["realtime", "dhl", "3318810025"]).assert().success();
+    s.tm(&["transit-time", "dhl", "DE", "US"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn batch_forms_over_http() {
+    let s = Server::open();
+    let f = s.file("in.csv", common::GOOD_CSV);
+    s.tm(&["batch-create", f.to_str().unwrap()])
+        .assert()
+        .success();
+    let u = s.file(
+        "u.csv",
+        "tracking_number,carrier_code,status\n3318810025,dhl,delivered\n",
+    );
+    s.tm(&["batch-update", u.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("updated"));
+    s.tm(&["change-carrier", "dhl", "3318810025", "fedex"])
+        .assert()
+        .success();
+    s.tm(&["stop-updates", "fedex:3318810025"])
+        .assert()
+        .success();
+    s.tm(&["batch-delete", "fedex:3318810025", "ups:1Z999AA10123456784"])
+        .assert()
+        .success();
+    let v = json_of(&s.tm(&["-o", "json", "list"]).output().unwrap());
+    assert_eq!(v["total"], 3);
+}
+
+#[test]
+fn watch_over_http_polls_with_an_interval() {
+    let s = Server::open();
+    s.tm(&[
+        "watch",
+        "usps",
+        "TMDELIV0002",
+        "--create",
+        "--interval",
+        "0s",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("delivered"));
+}
