@@ -458,8 +458,10 @@ pub(crate) enum Command {
         #[arg(long)]
         create: bool,
     },
-    /// Show the whole product on the simulator: import the sample shipments, advance
-    /// the simulated clock, print a status table and status counts.
+    /// Import the sample shipments into the simulator, advance its clock, print statuses.
+    ///
+    /// Always runs on the in-process simulator (no key needed); with --mock-state the
+    /// result is kept for later commands.
     Demo {
         /// Simulated days to advance.
         #[arg(long, default_value_t = 14)]

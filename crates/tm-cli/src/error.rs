@@ -26,6 +26,9 @@ pub(crate) enum CliError {
     /// A bulk command finished but some items failed (exit 3); details were
     /// already printed.
     Partial(String),
+    /// Standard output was closed by the reader (e.g. `tm export | head`):
+    /// stop quietly.
+    BrokenPipe,
 }
 
 impl CliError {
@@ -36,6 +39,7 @@ impl CliError {
             CliError::Core(CoreError::Validation(_)) => EXIT_USAGE,
             CliError::Core(_) | CliError::Runtime(_) => EXIT_API,
             CliError::Partial(_) => EXIT_PARTIAL,
+            CliError::BrokenPipe => EXIT_OK,
         }
     }
 }
@@ -54,18 +58,29 @@ impl From<tm_core::ValidationError> for CliError {
 
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return CliError::BrokenPipe;
+        }
         CliError::Runtime(format!("I/O error: {e}"))
     }
 }
 
 impl From<csv::Error> for CliError {
     fn from(e: csv::Error) -> Self {
+        if let csv::ErrorKind::Io(io) = e.kind() {
+            if io.kind() == std::io::ErrorKind::BrokenPipe {
+                return CliError::BrokenPipe;
+            }
+        }
         CliError::Runtime(format!("CSV error: {e}"))
     }
 }
 
 impl From<serde_json::Error> for CliError {
     fn from(e: serde_json::Error) -> Self {
+        if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) {
+            return CliError::BrokenPipe;
+        }
         CliError::Runtime(format!("JSON error: {e}"))
     }
 }
@@ -99,6 +114,7 @@ impl fmt::Display for CliError {
             CliError::Core(e) => f.write_str(&describe(e)),
             CliError::Runtime(m) => f.write_str(m),
             CliError::Partial(m) => write!(f, "partial failure: {m}"),
+            CliError::BrokenPipe => f.write_str("output closed"),
         }
     }
 }

@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         }
     };
     let code = match runtime.block_on(run(cli)) {
-        Ok(()) => EXIT_OK,
+        Ok(()) | Err(CliError::BrokenPipe) => EXIT_OK,
         Err(e) => {
             eprintln!("tm: {}", redact(&e.to_string(), secret.as_deref()));
             e.exit_code()
