@@ -171,10 +171,7 @@ pub(crate) fn new_tracking(obj: &Bound<'_, PyAny>, prefix: String) -> PyResult<m
         return Ok(m::NewTracking::new(c, n));
     }
     let mut f = Fields::new(obj, prefix.clone())?;
-    let auto_correct = match f.opt_bool("auto_correct")? {
-        None => None,
-        Some(b) => Some(u8::from(b)),
-    };
+    let auto_correct = f.opt_bool("auto_correct")?.map(u8::from);
     let order_create_time = time_text("order_create_time", f.get("order_create_time")?.as_ref())?;
     let t = m::NewTracking {
         tracking_number: f.req_str("tracking_number")?,
