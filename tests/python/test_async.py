@@ -109,3 +109,21 @@ def test_unawaited_coroutine_is_harmless() -> None:
     coro = c.user_info()
     coro.close()
     assert asyncio.run(c.user_info()).email
+
+
+def test_loop_closing_with_a_call_in_flight() -> None:
+    c = tm_py.AsyncClient.mock()
+    sim = c.simulator
+    assert sim is not None
+    sim.add_fault("latency", endpoint="trackings.getuserinfo", min_ms=500, max_ms=500)
+
+    async def main() -> None:
+        asyncio.ensure_future(c.user_info())  # left running: asyncio.run cancels it
+        await asyncio.sleep(0.05)
+
+    start = time.monotonic()
+    asyncio.run(main())
+    assert time.monotonic() - start < 0.4
+    time.sleep(0.6)  # the aborted Rust task must not call back into the closed loop
+    sim.clear_faults()
+    assert asyncio.run(c.user_info()).email
