@@ -1186,6 +1186,19 @@ async fn script(h: &Harness) -> Vec<(String, Value)> {
     assert_eq!(err_triple(&v), Some(("rate_limited".into(), 429, 429)));
     assert_eq!(v["retry_after"], true);
 
+    // Every one of the 18 calls was exercised.
+    let names: std::collections::BTreeSet<String> = sim
+        .journal()
+        .into_iter()
+        .filter_map(|e| e.endpoint)
+        .collect();
+    assert_eq!(
+        names.len(),
+        18,
+        "[{:?}] endpoints reached: {names:?}",
+        r.front
+    );
+
     r.t
 }
 
