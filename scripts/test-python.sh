@@ -18,7 +18,7 @@ fi
 PY="$VENV/bin/python"
 
 echo "==> installing build and test tools"
-"$PY" -m pip install --quiet --disable-pip-version-check "maturin>=1.5,<2" "pytest>=7" "mypy>=1.8"
+"$PY" -m pip install --quiet --disable-pip-version-check "maturin>=1.9.4,<2" "pytest>=7" "mypy>=1.8"
 
 echo "==> building the wheel"
 mkdir -p dist

@@ -754,6 +754,13 @@ impl Simulator {
             account: None,
             endpoint: Some(ep.name().to_string()),
         };
+        // The same limit the HTTP front door enforces, so both doors agree.
+        if req.body.len() > MAX_BODY {
+            return (
+                error(4012, "The request body is larger than 1 MiB."),
+                Some(info),
+            );
+        }
         // Authentication.
         let key = req
             .headers
