@@ -300,3 +300,9 @@ pub fn err_triple(normalized: &Value) -> Option<(String, i64, u64)> {
         normalized.get("http")?.as_u64()?,
     ))
 }
+
+/// The Rust examples of the workspace README, compiled (and, unless marked
+/// `no_run`, run) as doctests so the README cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeExamples;
