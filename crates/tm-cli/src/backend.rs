@@ -140,3 +140,28 @@ fn load_state(path: &Path) -> CliResult<Simulator> {
         ))
     })
 }
+
+/// `POST /_mock/clock`: moves the simulated clock of a tm-mock server (an
+/// admin call of the simulator, not part of the TrackingMore API).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AdvanceServerClock {
+    /// Seconds to move forward.
+    pub(crate) seconds: u64,
+}
+
+impl tm_core::Endpoint for AdvanceServerClock {
+    type Response = serde_json::Value;
+
+    fn method(&self) -> http::Method {
+        http::Method::POST
+    }
+
+    fn path(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed("/_mock/clock")
+    }
+
+    fn body(&self) -> Result<Option<bytes::Bytes>, tm_core::Error> {
+        let body = serde_json::json!({ "advance_seconds": self.seconds });
+        Ok(Some(bytes::Bytes::from(body.to_string())))
+    }
+}

@@ -457,6 +457,10 @@ pub(crate) enum Command {
         /// Create the tracking first if it does not exist.
         #[arg(long)]
         create: bool,
+        /// --base-url is a tm-mock server: advance its simulated clock by --step
+        /// between polls instead of waiting.
+        #[arg(long, conflicts_with_all = ["mock", "mock_state"])]
+        server_clock: bool,
     },
     /// Import the sample shipments into the simulator, advance its clock, print statuses.
     ///

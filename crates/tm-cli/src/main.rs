@@ -181,12 +181,14 @@ async fn dispatch(b: &Backend, command: Command, g: &Global) -> CliResult {
             interval,
             max_polls,
             create,
+            server_clock,
         } => {
             let opts = WatchOptions {
                 step,
                 interval,
                 max_polls,
                 create,
+                server_clock,
             };
             let stdout = std::io::stdout();
             let mut out = stdout.lock();

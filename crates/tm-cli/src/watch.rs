@@ -8,7 +8,7 @@ use tm_core::endpoints::trackings::{CreateTracking, GetStatusCounts, GetTracking
 use tm_core::models::NewTracking;
 use tm_core::ApiErrorKind;
 
-use crate::backend::Backend;
+use crate::backend::{AdvanceServerClock, Backend};
 use crate::bulk::{create_rows, ImportSummary};
 use crate::cli::{FileFormat, Key, OutputFormat};
 use crate::error::{CliError, CliResult};
@@ -73,6 +73,8 @@ pub(crate) struct WatchOptions {
     pub(crate) max_polls: u32,
     /// Create the tracking first.
     pub(crate) create: bool,
+    /// Advance a tm-mock server's clock instead of waiting.
+    pub(crate) server_clock: bool,
 }
 
 /// `tm watch`: polls until a final status, printing one line per poll.
@@ -93,7 +95,7 @@ pub(crate) async fn watch(
         }
     }
     let ep = GetTracking::new(key.carrier_code.clone(), key.tracking_number.clone())?;
-    let per_poll = if backend.sim.is_some() {
+    let per_poll = if backend.sim.is_some() || opts.server_clock {
         opts.step
     } else {
         opts.interval
@@ -143,7 +145,12 @@ pub(crate) async fn watch(
             return Ok(());
         }
         if poll < opts.max_polls {
-            if !backend.advance(per_poll) {
+            if opts.server_clock {
+                c.execute(&AdvanceServerClock {
+                    seconds: per_poll.as_secs(),
+                })
+                .await?;
+            } else if !backend.advance(per_poll) {
                 c.sleep(per_poll).await;
             }
             elapsed += per_poll;

@@ -689,3 +689,35 @@ fn corrupt_state_file_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("not a simulator state file"));
 }
+
+#[test]
+fn import_counts_a_non_utf8_row_as_failed() {
+    let m = Mock::new();
+    let f = m.path("latin1.csv");
+    std::fs::write(
+        &f,
+        b"tracking_number,carrier_code\n1Z999AA10123456784,ups\n\xff\xfe123456,ups\nRR123456785CN,china-post\n",
+    )
+    .unwrap();
+    let outcomes = m.path("o.csv");
+    let out = m
+        .tm(&[
+            "import",
+            f.to_str().unwrap(),
+            "--outcomes",
+            outcomes.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr_of(&out);
+    assert!(err.contains("line 3") && err.contains("UTF-8"), "{err}");
+    // No progress bar when stderr is not a terminal.
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
+    let rows = common::csv_rows(&outcomes);
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(got, [("2", "created"), ("3", "failed"), ("4", "created")]);
+}

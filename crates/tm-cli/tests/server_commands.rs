@@ -196,3 +196,27 @@ fn watch_over_http_polls_with_an_interval() {
     .success()
     .stdout(predicate::str::contains("delivered"));
 }
+
+#[test]
+fn watch_over_http_advances_the_server_clock() {
+    let s = Server::open();
+    let out = s
+        .tm(&[
+            "-o",
+            "csv",
+            "watch",
+            "ups",
+            "TMEXCEPT0009",
+            "--create",
+            "--server-clock",
+            "--step",
+            "12h",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    let last = text.lines().last().unwrap();
+    assert!(last.contains(",exception,"), "{text}");
+    assert!(text.lines().count() > 2, "{text}");
+}
