@@ -166,8 +166,8 @@ mem="$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev
   echo "- **decode**: \`client::decode_response\` (envelope, meta classification, tolerant models) of a"
   echo "  tracking with 20 checkpoints, a list page of 100 such trackings, and a batch-create result of 40."
   echo "- **roundtrip**: \`Client::execute\` over tm-mock's in-process \`MockTransport\` (encode → simulator"
-  echo "  router → rendered JSON → decode) with 1,000 stored trackings: get one, create one (a new number"
-  echo "  every iteration), list a page of 100."
+  echo "  router → rendered JSON → decode) with 1,000 trackings stored three simulated days earlier: get"
+  echo "  one, create one (a new number every iteration), list a page of 100."
   echo
   cat "$criterion_md"
   echo
@@ -176,7 +176,7 @@ mem="$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev
   echo "\`target/release/sim_scale$([[ $quick == 1 ]] && echo ' --quick')\` — $scale_status. Rate limits off, credits high."
   echo "Trackings are inserted through the router with \`POST /trackings/batch\` (40 per call), then the"
   echo "simulated clock is moved 3 days so statuses spread. Heap bytes are live bytes counted by a global"
-  echo "allocator (journal cleared; it is not tracking storage); RSS is the resident-set delta. Both"
+  echo "allocator while the simulators are filled (journal cleared; it is not tracking storage); RSS is the resident-set delta. Both"
   echo "sizes are held at once and their list latencies measured in interleaved rounds. The HTTP"
   echo "comparison uses hyper 1 client connections (keep-alive, one request in flight each) against the"
   echo "tm-mock server and a bare hyper \"hello\" server started in the same process, alternating."
