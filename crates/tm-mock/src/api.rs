@@ -7,8 +7,33 @@ use chrono::NaiveDateTime;
 use serde_json::{json, Map, Value};
 
 use crate::catalog::{self, Carrier};
+use crate::render::{self, Data};
 use crate::route::{self, St};
 use crate::state::{OrdKey, RtEntry, State, Stored};
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+#[derive(Serialize)]
+struct BatchOut {
+    submitted: usize,
+    added: usize,
+    trackings: Vec<Box<RawValue>>,
+    errors: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct PageOut {
+    page: i64,
+    limit: i64,
+    total: String,
+    count: usize,
+    items: Vec<Box<RawValue>>,
+}
+
+#[derive(Serialize)]
+struct RealtimeOut {
+    items: [Box<RawValue>; 1],
+}
 
 /// Credits are kept in tenths.
 pub(crate) const COST_CREATE: i64 = 10;
@@ -145,7 +170,14 @@ pub(crate) fn resolve(method: &http::Method, segs: &[String]) -> Result<Ep, i64>
 }
 
 /// What a handler returns: meta code (200/201) and data.
-pub(crate) type Out = Result<(i64, Value), Fail>;
+pub(crate) type Out = Result<(i64, Data), Fail>;
+
+/// What a handler built on `serde_json::Value` returns.
+type JsonOut = Result<(i64, Value), Fail>;
+
+fn json_out((code, v): (i64, Value)) -> (i64, Data) {
+    (code, Data::Json(v))
+}
 
 /// Runs one call for account `acct`.
 pub(crate) fn call(
@@ -157,24 +189,24 @@ pub(crate) fn call(
     lang: Option<&str>,
 ) -> Out {
     match ep {
-        Ep::CarriersList => Ok((200, carriers_list(lang))),
-        Ep::Detect => detect(st, acct, body),
+        Ep::CarriersList => Ok((200, carriers_list(lang).into())),
+        Ep::Detect => detect(st, acct, body).map(json_out),
         Ep::Post => post(st, acct, body),
         Ep::GetOne(c, n) => get_one(st, acct, c, n),
-        Ep::Put(c, n) => put(st, acct, c, n, body),
-        Ep::DeleteOne(c, n) => delete_one(st, acct, c, n),
+        Ep::Put(c, n) => put(st, acct, c, n, body).map(json_out),
+        Ep::DeleteOne(c, n) => delete_one(st, acct, c, n).map(json_out),
         Ep::Batch => batch(st, acct, body),
         Ep::List => list(st, acct, query),
-        Ep::UpdateMore => update_more(st, acct, body),
-        Ep::DeleteMany => delete_many(st, acct, body),
+        Ep::UpdateMore => update_more(st, acct, body).map(json_out),
+        Ep::DeleteMany => delete_many(st, acct, body).map(json_out),
         Ep::Realtime => realtime(st, acct, body),
-        Ep::ChangeCarrier => change_carrier(st, acct, body),
-        Ep::UserInfo => Ok((200, user_info(st, acct))),
-        Ep::StatusNumber => status_number(st, acct, query),
-        Ep::NotUpdate => not_update(st, acct, body),
-        Ep::Remote => remote(st, acct, body),
-        Ep::CostTime => cost_time(st, acct, body),
-        Ep::AirCargo => air_cargo(st, acct, body),
+        Ep::ChangeCarrier => change_carrier(st, acct, body).map(json_out),
+        Ep::UserInfo => Ok((200, user_info(st, acct).into())),
+        Ep::StatusNumber => status_number(st, acct, query).map(json_out),
+        Ep::NotUpdate => not_update(st, acct, body).map(json_out),
+        Ep::Remote => remote(st, acct, body).map(json_out),
+        Ep::CostTime => cost_time(st, acct, body).map(json_out),
+        Ep::AirCargo => air_cargo(st, acct, body).map(json_out),
     }
 }
 
@@ -310,7 +342,7 @@ fn carriers_list(lang: Option<&str>) -> Value {
     )
 }
 
-fn detect(st: &mut State, acct: usize, body: &[u8]) -> Out {
+fn detect(st: &mut State, acct: usize, body: &[u8]) -> JsonOut {
     let m = parse_object(body)?;
     let n = req_number(&m, "tracking_number")?;
     charge(st, acct, COST_DETECT)?;
@@ -396,10 +428,10 @@ fn new_tracking(st: &mut State, acct: usize, v: &Value) -> Result<Stored, Fail> 
     })
 }
 
-fn create_one(st: &mut State, acct: usize, v: &Value) -> Result<Value, Fail> {
+fn create_one(st: &mut State, acct: usize, v: &Value) -> Result<Box<RawValue>, Fail> {
     let s = new_tracking(st, acct, v)?;
     charge(st, acct, COST_CREATE)?;
-    let out = State::created_json(&s, St::Pending, false);
+    let out = State::created_raw(&s, St::Pending, false);
     st.insert(acct, s);
     Ok(out)
 }
@@ -409,7 +441,7 @@ fn post(st: &mut State, acct: usize, body: &[u8]) -> Out {
     if !v.is_object() {
         return fail(4012, "The request body must be a JSON object.");
     }
-    Ok((200, create_one(st, acct, &v)?))
+    Ok((200, create_one(st, acct, &v)?.into()))
 }
 
 fn item_error(v: &Value, e: Fail) -> Value {
@@ -440,10 +472,13 @@ fn batch(st: &mut State, acct: usize, body: &[u8]) -> Out {
         }
     }
     let code = batch_code(&errors);
-    Ok((
-        code,
-        json!({"submitted": items.len(), "added": added.len(), "trackings": added, "errors": errors}),
-    ))
+    let out = BatchOut {
+        submitted: items.len(),
+        added: added.len(),
+        trackings: added,
+        errors,
+    };
+    Ok((code, render::raw(&out).into()))
 }
 
 // ---------- single ----------
@@ -459,7 +494,7 @@ fn path_key(st: &State, acct: usize, c: &str, n: &str, missing: i64) -> Result<u
 fn get_one(st: &mut State, acct: usize, c: &str, n: &str) -> Out {
     let id = path_key(st, acct, c, n, 4031)?;
     let s = &st.accounts[acct].trackings[&id];
-    Ok((200, st.tracking_json(s, st.now)))
+    Ok((200, st.tracking_raw(s, st.now).into()))
 }
 
 /// Validated changes of a PUT / updatemore item.
@@ -554,7 +589,7 @@ fn updated_json(st: &State, acct: usize, id: u128) -> Value {
     State::created_json(s, s.status, true)
 }
 
-fn put(st: &mut State, acct: usize, c: &str, n: &str, body: &[u8]) -> Out {
+fn put(st: &mut State, acct: usize, c: &str, n: &str, body: &[u8]) -> JsonOut {
     let id = path_key(st, acct, c, n, 4017)?;
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok((200, updated_json(st, acct, id)));
@@ -565,7 +600,7 @@ fn put(st: &mut State, acct: usize, c: &str, n: &str, body: &[u8]) -> Out {
     Ok((200, updated_json(st, acct, id)))
 }
 
-fn delete_one(st: &mut State, acct: usize, c: &str, n: &str) -> Out {
+fn delete_one(st: &mut State, acct: usize, c: &str, n: &str) -> JsonOut {
     let id = path_key(st, acct, c, n, 4017)?;
     st.remove(acct, id);
     Ok((200, json!([])))
@@ -587,7 +622,7 @@ fn ref_json(s: &Stored) -> Value {
     json!({"tracking_number": &*s.number, "carrier_code": s.carrier.code})
 }
 
-fn update_more(st: &mut State, acct: usize, body: &[u8]) -> Out {
+fn update_more(st: &mut State, acct: usize, body: &[u8]) -> JsonOut {
     let items = parse_array(body)?;
     let (mut ok, mut errors) = (Vec::new(), Vec::new());
     for v in &items {
@@ -607,7 +642,7 @@ fn update_more(st: &mut State, acct: usize, body: &[u8]) -> Out {
     ))
 }
 
-fn delete_many(st: &mut State, acct: usize, body: &[u8]) -> Out {
+fn delete_many(st: &mut State, acct: usize, body: &[u8]) -> JsonOut {
     let items = parse_array(body)?;
     let (mut ok, mut errors) = (Vec::new(), Vec::new());
     for v in &items {
@@ -627,7 +662,7 @@ fn delete_many(st: &mut State, acct: usize, body: &[u8]) -> Out {
     ))
 }
 
-fn not_update(st: &mut State, acct: usize, body: &[u8]) -> Out {
+fn not_update(st: &mut State, acct: usize, body: &[u8]) -> JsonOut {
     let items = parse_array(body)?;
     let (mut ok, mut errors) = (Vec::new(), Vec::new());
     let now = st.now;
@@ -654,7 +689,7 @@ fn not_update(st: &mut State, acct: usize, body: &[u8]) -> Out {
     ))
 }
 
-fn change_carrier(st: &mut State, acct: usize, body: &[u8]) -> Out {
+fn change_carrier(st: &mut State, acct: usize, body: &[u8]) -> JsonOut {
     let m = parse_object(body)?;
     let n = req_number(&m, "tracking_number")?;
     let from = req_carrier(&m, "carrier_code")?;
@@ -834,7 +869,7 @@ fn list(st: &mut State, acct: usize, query: &[(String, String)]) -> Out {
                 continue;
             }
             if total >= offset && items.len() < limit as usize {
-                items.push(st.tracking_json(s, now));
+                items.push(st.tracking_raw(s, now));
             }
             total += 1;
         }
@@ -847,24 +882,28 @@ fn list(st: &mut State, acct: usize, query: &[(String, String)]) -> Out {
                 None => a.order.len(),
             };
             for k in it.by_ref().skip(offset).take(limit as usize) {
-                items.push(st.tracking_json(&a.trackings[&k.1], now));
+                items.push(st.tracking_raw(&a.trackings[&k.1], now));
             }
         } else {
             for (i, k) in it.enumerate() {
                 if i >= offset && items.len() < limit as usize {
-                    items.push(st.tracking_json(&a.trackings[&k.1], now));
+                    items.push(st.tracking_raw(&a.trackings[&k.1], now));
                 }
                 total += 1;
             }
         }
     }
-    Ok((
-        200,
-        json!({"page": page, "limit": limit, "total": total.to_string(), "count": items.len(), "items": items}),
-    ))
+    let out = PageOut {
+        page,
+        limit,
+        total: total.to_string(),
+        count: items.len(),
+        items,
+    };
+    Ok((200, render::raw(&out).into()))
 }
 
-fn status_number(st: &mut State, acct: usize, query: &[(String, String)]) -> Out {
+fn status_number(st: &mut State, acct: usize, query: &[(String, String)]) -> JsonOut {
     let c_min = q_i64(query, "created_at_min")?;
     let c_max = q_i64(query, "created_at_max")?;
     let o_min = q_i64(query, "order_created_time_min")?;
@@ -946,7 +985,7 @@ fn realtime(st: &mut State, acct: usize, body: &[u8]) -> Out {
         }
     };
     let item = match lookup(st, acct, carrier, &n) {
-        Some(id) => st.tracking_json(&st.accounts[acct].trackings[&id], at),
+        Some(id) => st.tracking_raw(&st.accounts[acct].trackings[&id], at),
         None => {
             let e = st.accounts[acct].realtime[&(carrier.code, Box::<str>::from(n.as_str()))];
             let h =
@@ -977,15 +1016,15 @@ fn realtime(st: &mut State, acct: usize, body: &[u8]) -> Out {
                 status: St::Pending,
                 next_at: None,
             };
-            st.tracking_json(&s, at)
+            st.tracking_raw(&s, at)
         }
     };
-    Ok((200, json!({"items": [item]})))
+    Ok((200, render::raw(&RealtimeOut { items: [item] }).into()))
 }
 
 // ---------- remote / costtime / aircargo ----------
 
-fn remote(st: &mut State, acct: usize, body: &[u8]) -> Out {
+fn remote(st: &mut State, acct: usize, body: &[u8]) -> JsonOut {
     let items = parse_array(body)?;
     charge(st, acct, COST_REMOTE)?;
     let (mut far, mut other) = (Vec::new(), Vec::new());
@@ -1030,7 +1069,7 @@ fn remote(st: &mut State, acct: usize, body: &[u8]) -> Out {
     ))
 }
 
-fn cost_time(st: &mut State, acct: usize, body: &[u8]) -> Out {
+fn cost_time(st: &mut State, acct: usize, body: &[u8]) -> JsonOut {
     let items = parse_array(body)?;
     let mut lanes = Vec::new();
     for v in &items {
@@ -1116,7 +1155,7 @@ pub(crate) fn valid_awb(s: &str) -> bool {
     (7..=8).contains(&rest.len()) && rest.iter().all(u8::is_ascii_digit)
 }
 
-fn air_cargo(st: &mut State, acct: usize, body: &[u8]) -> Out {
+fn air_cargo(st: &mut State, acct: usize, body: &[u8]) -> JsonOut {
     let m = parse_object(body)?;
     let awbs: Vec<String> = match m.get("track_number") {
         None | Some(Value::Null) => return Err(Fail(4013, "`track_number` is required.".into())),

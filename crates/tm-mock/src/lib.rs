@@ -24,6 +24,7 @@
 mod api;
 mod catalog;
 mod faults;
+mod render;
 mod route;
 mod server;
 mod sim;

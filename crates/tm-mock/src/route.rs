@@ -2,7 +2,6 @@
 //! destination, anchor time). Nothing here is stored; statuses and checkpoints
 //! are computed from the route and the clock on every read.
 
-use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{self, Carrier, Country, Kind};
@@ -139,15 +138,6 @@ pub(crate) struct Event {
     pub node: Option<&'static str>,
     /// Offset of carrier-local time, seconds.
     pub tz: i64,
-}
-
-impl Event {
-    /// Carrier-local `YYYY-MM-DD HH:MM:SS`.
-    pub(crate) fn local(&self) -> String {
-        DateTime::from_timestamp(self.at + self.tz, 0)
-            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
-            .unwrap_or_default()
-    }
 }
 
 /// A full route.

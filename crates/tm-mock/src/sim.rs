@@ -301,15 +301,33 @@ fn meta_type(code: i64) -> &'static str {
 }
 
 /// Builds an envelope response.
-pub(crate) fn envelope(code: i64, message: &str, data: Value) -> SimResponse {
+pub(crate) fn envelope<D: serde::Serialize>(code: i64, message: &str, data: D) -> SimResponse {
+    #[derive(serde::Serialize)]
+    struct Meta<'a> {
+        code: i64,
+        #[serde(rename = "type")]
+        type_: &'a str,
+        message: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct Envelope<'a, D> {
+        meta: Meta<'a>,
+        data: D,
+    }
     let status = match code {
         401 | 404 | 405 | 429 | 500 | 503 => {
             StatusCode::from_u16(code as u16).unwrap_or(StatusCode::OK)
         }
         _ => StatusCode::OK,
     };
-    let body =
-        json!({"meta": {"code": code, "type": meta_type(code), "message": message}, "data": data});
+    let body = Envelope {
+        meta: Meta {
+            code,
+            type_: meta_type(code),
+            message,
+        },
+        data,
+    };
     let mut headers = HeaderMap::new();
     headers.insert(
         http::header::CONTENT_TYPE,
@@ -322,7 +340,7 @@ pub(crate) fn envelope(code: i64, message: &str, data: Value) -> SimResponse {
     }
 }
 
-fn success(code: i64, data: Value) -> SimResponse {
+fn success<D: serde::Serialize>(code: i64, data: D) -> SimResponse {
     let msg = if code == 201 {
         "The request was successful and a resource was created."
     } else {
@@ -712,7 +730,7 @@ impl Simulator {
             path: req.path.clone(),
             query: req.query.clone(),
             status: resp.map_or(0, |r| r.status.as_u16()),
-            meta_code: resp.and_then(SimResponse::meta_code),
+            meta_code: resp.and_then(journal_meta_code),
             account: info.account,
             endpoint: info.endpoint,
             fault,
@@ -814,7 +832,7 @@ impl Simulator {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let resp = match api::call(&mut w.state, acct, &ep, &req.body, &query, lang.as_deref()) {
-            Ok((code, data)) => success(code, data),
+            Ok((code, data)) => success(code, &data),
             Err(Fail(code, msg)) => error(code, &msg),
         };
         (resp, Some(info))
@@ -971,6 +989,26 @@ struct RouteInfo {
     endpoint: Option<String>,
 }
 
+/// The meta code of a response for the journal. Envelopes written by
+/// [`envelope`] start with `{"meta":{"code":N`, so the code is read from that
+/// prefix instead of parsing the whole body on every call.
+fn journal_meta_code(resp: &SimResponse) -> Option<i64> {
+    const PREFIX: &[u8] = br#"{"meta":{"code":"#;
+    if let Some(rest) = resp.body.strip_prefix(PREFIX) {
+        let end = rest
+            .iter()
+            .position(|b| !(b.is_ascii_digit() || *b == b'-'))
+            .unwrap_or(rest.len());
+        if let Some(code) = std::str::from_utf8(&rest[..end])
+            .ok()
+            .and_then(|t| t.parse().ok())
+        {
+            return Some(code);
+        }
+    }
+    resp.meta_code()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -986,5 +1024,17 @@ mod tests {
             segments("/v2/trackings/ups/1Z%20X/"),
             ["trackings", "ups", "1Z X"]
         );
+    }
+
+    #[test]
+    fn journal_reads_the_meta_code_from_the_envelope_prefix() {
+        let r = envelope(4016, "exists", json!([]));
+        assert_eq!(journal_meta_code(&r), Some(4016));
+        let mut html = r.clone();
+        html.body = Bytes::from_static(b"<html>502</html>");
+        assert_eq!(journal_meta_code(&html), None);
+        let mut other = r;
+        other.body = Bytes::from_static(br#"{"data":[],"meta":{"code":201}}"#);
+        assert_eq!(journal_meta_code(&other), Some(201));
     }
 }

@@ -6,10 +6,12 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::DateTime;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::value::RawValue;
+use serde_json::Value;
 
 use crate::catalog::{self, Carrier};
-use crate::route::{self, Event, Leg, Route, St, StatusAt};
+use crate::render::{self, CreatedView, TrackingView};
+use crate::route::{self, Route, St, StatusAt};
 
 /// Ordering key of a tracking: newest `created_at` first, ties by id.
 pub(crate) type OrdKey = (Reverse<i64>, u128);
@@ -345,176 +347,24 @@ impl State {
         s.modified.max(last).max(s.created).min(t.max(s.created))
     }
 
-    /// Created-tracking shape (seed's batch item plus `destination`).
+    /// Created-tracking shape (seed's batch item plus `destination`) as JSON.
     pub(crate) fn created_json(s: &Stored, status: St, updated: bool) -> Value {
-        let mut m = Map::new();
-        m.insert("id".into(), json!(format!("{:032x}", s.id)));
-        m.insert("tracking_number".into(), json!(&*s.number));
-        m.insert("carrier_code".into(), json!(s.carrier.code));
-        m.insert(
-            "order_create_time".into(),
-            s.order_create_time
-                .as_deref()
-                .map_or(json!(0), |o| json!(o)),
-        );
-        m.insert("status".into(), json!(status.as_str()));
-        m.insert("created_at".into(), json!(rfc3339(s.created)));
-        if updated {
-            m.insert("updated_at".into(), json!(rfc3339(s.modified)));
-        }
-        m.insert("customer_email".into(), opt(&s.customer_email));
-        m.insert("customer_name".into(), opt(&s.customer_name));
-        m.insert("customer_phone".into(), opt(&s.customer_phone));
-        m.insert("order_id".into(), opt(&s.order_id));
-        m.insert("comment".into(), opt(&s.comment));
-        m.insert("title".into(), opt(&s.title));
-        m.insert("logistics_channel".into(), opt(&s.logistics_channel));
-        m.insert("destination".into(), json!(""));
-        if updated {
-            m.insert("destination_code".into(), opt(&s.destination_code));
-            m.insert("archived".into(), json!(s.archived));
-        }
-        Value::Object(m)
+        serde_json::to_value(CreatedView { s, status, updated }).unwrap_or(Value::Null)
     }
 
-    /// Full tracking object seen at time `t`.
-    pub(crate) fn tracking_json(&self, s: &Stored, t: i64) -> Value {
-        let route = self.route_of(s);
-        let eff = State::eff(s, t);
-        let mut st = route.status_at(eff);
-        if let Some(m) = s.manual {
-            st = StatusAt {
-                status: m,
-                substatus: None,
-                next: None,
-            };
-        }
-        let vis = route.visible(eff);
-        let mut m = Map::new();
-        m.insert("id".into(), json!(format!("{:032x}", s.id)));
-        m.insert("tracking_number".into(), json!(&*s.number));
-        m.insert("carrier_code".into(), json!(s.carrier.code));
-        m.insert("status".into(), json!(st.status.as_str()));
-        m.insert("track_update".into(), json!(s.track_update));
-        m.insert("created_at".into(), json!(rfc3339(s.created)));
-        m.insert(
-            "updated_at".into(),
-            json!(rfc3339(State::updated_at(s, &route, t))),
-        );
-        m.insert("order_create_time".into(), opt(&s.order_create_time));
-        m.insert("title".into(), opt(&s.title));
-        m.insert("order_id".into(), opt(&s.order_id));
-        m.insert("comment".into(), opt(&s.comment));
-        m.insert("customer_name".into(), opt(&s.customer_name));
-        m.insert("customer_email".into(), opt(&s.customer_email));
-        m.insert("customer_phone".into(), opt(&s.customer_phone));
-        m.insert("logistics_channel".into(), opt(&s.logistics_channel));
-        m.insert("destination_code".into(), opt(&s.destination_code));
-        m.insert("archived".into(), json!(s.archived));
-        m.insert("original_country".into(), json!(route.origin.name));
-        m.insert("destination_country".into(), json!(route.dest.name));
-        let item_len = match (vis.first(), route.delivered_at(eff)) {
-            (Some(f), Some(d)) => json!((d - f.at).max(0) / 86_400),
-            (Some(f), None) => json!((eff - f.at).max(0) / 86_400),
-            (None, _) => Value::Null,
-        };
-        m.insert("itemTimeLength".into(), item_len);
-        m.insert(
-            "stayTimeLength".into(),
-            json!(vis.last().map_or(0, |e| (eff - e.at).max(0) / 86_400)),
-        );
-        m.insert("service_code".into(), Value::Null);
-        m.insert("status_info".into(), Value::Null);
-        m.insert(
-            "substatus".into(),
-            st.substatus.map_or(Value::Null, |x| json!(x)),
-        );
-        m.insert(
-            "origin_info".into(),
-            info_json(Some(s.carrier), vis, Leg::Origin),
-        );
-        m.insert(
-            "destination_info".into(),
-            info_json(route.dest_carrier, vis, Leg::Dest),
-        );
-        match vis.last() {
-            Some(e) => {
-                let d = e.local();
-                m.insert(
-                    "lastEvent".into(),
-                    json!(format!("{},{},{}", e.desc, e.details, d)),
-                );
-                m.insert("lastUpdateTime".into(), json!(d));
-            }
-            None => {
-                m.insert("lastEvent".into(), json!(""));
-                m.insert("lastUpdateTime".into(), Value::Null);
-            }
-        }
-        Value::Object(m)
+    /// Created-tracking shape, rendered.
+    pub(crate) fn created_raw(s: &Stored, status: St, updated: bool) -> Box<RawValue> {
+        render::raw(&CreatedView { s, status, updated })
     }
-}
 
-fn opt(v: &Option<Box<str>>) -> Value {
-    v.as_deref().map_or(Value::Null, |s| json!(s))
-}
-
-fn info_json(carrier: Option<&'static Carrier>, vis: &[Event], leg: Leg) -> Value {
-    let mut m = Map::new();
-    m.insert("ReferenceNumber".into(), Value::Null);
-    for node in [
-        "ItemReceived",
-        "ItemDispatched",
-        "DepartfromAirport",
-        "ArrivalfromAbroad",
-        "CustomsClearance",
-        "DestinationArrived",
-    ] {
-        let v = match carrier {
-            Some(_) => vis
-                .iter()
-                .find(|e| e.leg == leg && e.node == Some(node))
-                .map_or(Value::Null, |e| json!(e.local())),
-            None => Value::Null,
-        };
-        m.insert(node.into(), v);
+    /// Full tracking object seen at time `t`, rendered.
+    pub(crate) fn tracking_raw(&self, s: &Stored, t: i64) -> Box<RawValue> {
+        render::raw(&TrackingView {
+            s,
+            route: self.route_of(s),
+            t,
+        })
     }
-    match carrier {
-        Some(c) => {
-            m.insert("weblink".into(), json!(format!("http:{}", c.homepage)));
-            m.insert("phone".into(), json!(c.phone));
-            m.insert("carrier_code".into(), json!(c.code));
-        }
-        None => {
-            m.insert("weblink".into(), Value::Null);
-            m.insert("phone".into(), Value::Null);
-            m.insert("carrier_code".into(), Value::Null);
-        }
-    }
-    let items: Vec<Value> = if carrier.is_some() {
-        vis.iter()
-            .rev()
-            .filter(|e| e.leg == leg)
-            .map(|e| {
-                let mut c = Map::new();
-                c.insert("Date".into(), json!(e.local()));
-                c.insert("StatusDescription".into(), json!(e.desc));
-                c.insert("Details".into(), json!(e.details));
-                c.insert("checkpoint_status".into(), json!(e.status.as_str()));
-                if let Some(sub) = e.substatus {
-                    c.insert("substatus".into(), json!(sub));
-                }
-                if let Some(n) = e.node {
-                    c.insert("ItemNode".into(), json!(n));
-                }
-                Value::Object(c)
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    m.insert("trackinfo".into(), Value::Array(items));
-    Value::Object(m)
 }
 
 impl State {
