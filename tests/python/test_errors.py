@@ -75,6 +75,21 @@ def test_retries_hide_transient_faults() -> None:
     assert c.user_info().email
 
 
+def test_a_create_whose_response_was_lost_is_reported_created() -> None:
+    # The first attempt lands but its response is dropped; the retry meets 4016.
+    c = tm_py.Client.mock(max_retries=2)
+    sim = c.simulator
+    assert sim is not None
+    sim.add_fault("drop", endpoint="trackings.post", times=1, when="after")
+    created = c.create_tracking("ups", "1Z999AA10123456784", title="mug")
+    assert created.tracking_number == "1Z999AA10123456784"
+    assert created.title == "mug"
+    assert sim.tracking_count() == 1
+    # Without an ambiguous earlier attempt, 4016 stays an error.
+    with pytest.raises(tm_py.AlreadyExistsError):
+        c.create_tracking("ups", "1Z999AA10123456784")
+
+
 def test_timeout(server: tm_py.MockServer) -> None:
     server.reset()
     server.add_fault("latency", endpoint="trackings.getuserinfo", min_ms=2000, max_ms=2000)

@@ -8,9 +8,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyType;
 use tm_core::endpoints::carriers::{DetectCarrier, ListCarriers};
 use tm_core::endpoints::trackings::{
-    BatchDeleteTrackings, BatchUpdateTrackings, ChangeCarrier, CheckRemote, CreateTracking,
-    DeleteTracking, GetStatusCounts, GetTracking, GetTransitTimes, GetUserInfo, ListTrackings,
-    RealtimeTracking, StopUpdating, TrackAirCargo, UpdateTracking,
+    BatchDeleteTrackings, BatchUpdateTrackings, ChangeCarrier, CheckRemote, DeleteTracking,
+    GetStatusCounts, GetTracking, GetTransitTimes, GetUserInfo, ListTrackings, RealtimeTracking,
+    StopUpdating, TrackAirCargo, UpdateTracking,
 };
 use tm_core::models as m;
 use tm_core::{ApiError, ApiErrorKind, Error};
@@ -221,7 +221,11 @@ macro_rules! client_class {
                         auto_correct: auto_correct.map(u8::from),
                         comment,
                     };
-                    exec(&self.core, CreateTracking::new(t), |r| r)
+                    // Through `Client::create_tracking`: a 4016 after a retried
+                    // attempt that may have landed counts as created.
+                    self.core.check_open()?;
+                    let client = self.core.client.clone();
+                    Ok(async move { client.create_tracking(t).await.map(|r| r.tracking) })
                 })();
                 run_prepared(py, Self::MODE, prepared)
             }
