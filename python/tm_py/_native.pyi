@@ -515,6 +515,7 @@ class Client:
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         proxy: Optional[str] = None,
+        rate_limits: Optional[bool] = None,
     ) -> Self: ...
     @classmethod
     def mock(
@@ -646,6 +647,7 @@ class AsyncClient:
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         proxy: Optional[str] = None,
+        rate_limits: Optional[bool] = None,
     ) -> Self: ...
     @classmethod
     def mock(

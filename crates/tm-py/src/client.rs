@@ -41,6 +41,7 @@ pub(crate) fn http_core(
     timeout: Option<f64>,
     max_retries: Option<u32>,
     proxy: Option<String>,
+    rate_limits: Option<bool>,
 ) -> PyResult<Arc<Core>> {
     let mut b = tm_http::HttpTransport::builder(api_key);
     let label = base_url
@@ -65,6 +66,10 @@ pub(crate) fn http_core(
     let mut builder = tm_core::Client::builder(transport);
     if let Some(n) = max_retries {
         builder = builder.max_retries(n);
+    }
+    // None keeps the transport's default: the v2 limits for the real API host only.
+    if let Some(on) = rate_limits {
+        builder = builder.rate_limits(on.then_some(tm_core::RateLimits::V2));
     }
     let client = builder.build();
     Ok(Core::new(client, label, None))
@@ -99,7 +104,8 @@ macro_rules! client_class {
         #[pymethods]
         impl $name {
             #[new]
-            #[pyo3(signature = (api_key, *, base_url=None, timeout=None, max_retries=None, proxy=None))]
+            #[pyo3(signature = (api_key, *, base_url=None, timeout=None, max_retries=None, proxy=None, rate_limits=None))]
+            #[allow(clippy::too_many_arguments)]
             fn new(
                 py: Python<'_>,
                 api_key: String,
@@ -107,9 +113,10 @@ macro_rules! client_class {
                 timeout: Option<f64>,
                 max_retries: Option<u32>,
                 proxy: Option<String>,
+                rate_limits: Option<bool>,
             ) -> PyResult<Self> {
                 Ok(Self {
-                    core: http_core(py, api_key, base_url, timeout, max_retries, proxy)?,
+                    core: http_core(py, api_key, base_url, timeout, max_retries, proxy, rate_limits)?,
                 })
             }
 

@@ -373,6 +373,7 @@ impl MockServer {
                 None,
                 max_retries,
                 None,
+                None,
             )?,
         })
     }
@@ -392,6 +393,7 @@ impl MockServer {
                 Some(self.url.clone()),
                 None,
                 max_retries,
+                None,
                 None,
             )?,
         })
