@@ -492,9 +492,19 @@ fn path_key(st: &State, acct: usize, c: &str, n: &str, missing: i64) -> Result<u
 }
 
 fn get_one(st: &mut State, acct: usize, c: &str, n: &str) -> Out {
-    let id = path_key(st, acct, c, n, 4031)?;
-    let s = &st.accounts[acct].trackings[&id];
+    let s = get_one_stored(st, acct, c, n)?;
     Ok((200, st.tracking_raw(s, st.now).into()))
+}
+
+/// The stored tracking `GET /trackings/{c}/{n}` shows (4015, 4014, 4031 otherwise).
+pub(crate) fn get_one_stored<'a>(
+    st: &'a State,
+    acct: usize,
+    c: &str,
+    n: &str,
+) -> Result<&'a Stored, Fail> {
+    let id = path_key(st, acct, c, n, 4031)?;
+    Ok(&st.accounts[acct].trackings[&id])
 }
 
 /// Validated changes of a PUT / updatemore item.

@@ -58,12 +58,18 @@ impl<T: fmt::Display> Serialize for Disp<T> {
     }
 }
 
-/// A 32-hex id.
+/// A 32-hex id, written as one string (no formatting machinery).
 struct HexId(u128);
 
-impl fmt::Display for HexId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:032x}", self.0)
+impl Serialize for HexId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut buf = [0u8; 32];
+        for (i, b) in buf.iter_mut().enumerate() {
+            *b = DIGITS[((self.0 >> ((31 - i) * 4)) & 0xf) as usize];
+        }
+        // Only ASCII hex digits were written.
+        s.serialize_str(std::str::from_utf8(&buf).unwrap_or_default())
     }
 }
 
@@ -74,6 +80,62 @@ impl fmt::Display for Local {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_datetime(f, self.0, ' ', "")
     }
+}
+
+impl Serialize for Local {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut buf = [0u8; 25];
+        match datetime_bytes(&mut buf, self.0, b' ', b"") {
+            Some(t) => s.serialize_str(t),
+            None => s.collect_str(self),
+        }
+    }
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian
+/// (H. Hinnant's `civil_from_days`).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// `YYYY-MM-DD<sep>HH:MM:SS<suffix>` of a Unix time written into `buf`, for
+/// years 0..=9999 (the same text [`write_datetime`] produces); `None` for
+/// other years, which take the general path.
+fn datetime_bytes<'b>(buf: &'b mut [u8; 25], t: i64, sep: u8, suffix: &[u8]) -> Option<&'b str> {
+    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    if !(0..=9999).contains(&y) || suffix.len() > 6 {
+        return None;
+    }
+    let (hh, mm, ss) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let two = |b: &mut [u8], v: i64| {
+        b[0] = b'0' + (v / 10) as u8;
+        b[1] = b'0' + (v % 10) as u8;
+    };
+    two(&mut buf[0..2], y / 100);
+    two(&mut buf[2..4], y % 100);
+    buf[4] = b'-';
+    two(&mut buf[5..7], i64::from(m));
+    buf[7] = b'-';
+    two(&mut buf[8..10], i64::from(d));
+    buf[10] = sep;
+    two(&mut buf[11..13], hh);
+    buf[13] = b':';
+    two(&mut buf[14..16], mm);
+    buf[16] = b':';
+    two(&mut buf[17..19], ss);
+    let end = 19 + suffix.len();
+    buf[19..end].copy_from_slice(suffix);
+    std::str::from_utf8(&buf[..end]).ok()
 }
 
 /// `YYYY-MM-DD<sep>HH:MM:SS<suffix>` of a Unix time, with plain integer
@@ -95,8 +157,8 @@ fn write_datetime(f: &mut fmt::Formatter<'_>, t: i64, sep: char, suffix: &str) -
     )
 }
 
-fn local(e: &Event) -> Disp<Local> {
-    Disp(Local(e.at + e.tz))
+fn local(e: &Event) -> Local {
+    Local(e.at + e.tz)
 }
 
 /// RFC 3339 UTC with `+00:00`.
@@ -105,6 +167,16 @@ struct Rfc3339(i64);
 impl fmt::Display for Rfc3339 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_datetime(f, self.0, 'T', "+00:00")
+    }
+}
+
+impl Serialize for Rfc3339 {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut buf = [0u8; 25];
+        match datetime_bytes(&mut buf, self.0, b'T', b"+00:00") {
+            Some(t) => s.serialize_str(t),
+            None => s.collect_str(self),
+        }
     }
 }
 
@@ -124,7 +196,7 @@ impl Serialize for CreatedView<'_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         let s = self.s;
         let mut m = ser.serialize_map(None)?;
-        m.serialize_entry("id", &Disp(HexId(s.id)))?;
+        m.serialize_entry("id", &HexId(s.id))?;
         m.serialize_entry("tracking_number", &*s.number)?;
         m.serialize_entry("carrier_code", s.carrier.code)?;
         match s.order_create_time.as_deref() {
@@ -132,9 +204,9 @@ impl Serialize for CreatedView<'_> {
             None => m.serialize_entry("order_create_time", &0)?,
         }
         m.serialize_entry("status", self.status.as_str())?;
-        m.serialize_entry("created_at", &Disp(Rfc3339(s.created)))?;
+        m.serialize_entry("created_at", &Rfc3339(s.created))?;
         if self.updated {
-            m.serialize_entry("updated_at", &Disp(Rfc3339(s.modified)))?;
+            m.serialize_entry("updated_at", &Rfc3339(s.modified))?;
         }
         m.serialize_entry("customer_email", &opt(&s.customer_email))?;
         m.serialize_entry("customer_name", &opt(&s.customer_name))?;
@@ -173,16 +245,13 @@ impl Serialize for TrackingView<'_> {
         };
         let vis = route.visible(eff);
         let mut m = ser.serialize_map(None)?;
-        m.serialize_entry("id", &Disp(HexId(s.id)))?;
+        m.serialize_entry("id", &HexId(s.id))?;
         m.serialize_entry("tracking_number", &*s.number)?;
         m.serialize_entry("carrier_code", s.carrier.code)?;
         m.serialize_entry("status", st.status.as_str())?;
         m.serialize_entry("track_update", &s.track_update)?;
-        m.serialize_entry("created_at", &Disp(Rfc3339(s.created)))?;
-        m.serialize_entry(
-            "updated_at",
-            &Disp(Rfc3339(State::updated_at(s, route, self.t))),
-        )?;
+        m.serialize_entry("created_at", &Rfc3339(s.created))?;
+        m.serialize_entry("updated_at", &Rfc3339(State::updated_at(s, route, self.t)))?;
         m.serialize_entry("order_create_time", &opt(&s.order_create_time))?;
         m.serialize_entry("title", &opt(&s.title))?;
         m.serialize_entry("order_id", &opt(&s.order_id))?;
@@ -321,5 +390,52 @@ impl Serialize for CheckpointView<'_> {
             m.serialize_entry("ItemNode", n)?;
         }
         m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_dates_and_ids_match_the_formatter() {
+        let mut t: i64 = -62_167_219_200 - 86_400; // before year 0: general path
+        while t < 253_402_300_800 + 86_400 * 400 {
+            for (sep, suffix) in [(' ', ""), ('T', "+00:00")] {
+                let general = format!("{}", Disp2(t, sep, suffix));
+                let mut buf = [0u8; 25];
+                match datetime_bytes(&mut buf, t, sep as u8, suffix.as_bytes()) {
+                    Some(fast) => assert_eq!(fast, general, "{t}"),
+                    None => assert!(
+                        general.starts_with('-') || general.as_bytes().get(4) != Some(&b'-'),
+                        "{general}"
+                    ),
+                }
+            }
+            t += 7_654_321 + t.rem_euclid(86_399);
+        }
+        for id in [
+            0u128,
+            1,
+            u128::MAX,
+            0x0123_4567_89ab_cdef_fedc_ba98_7654_3210,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&HexId(id)).unwrap(),
+                format!("\"{id:032x}\"")
+            );
+        }
+        assert_eq!(
+            serde_json::to_string(&Local(-62_167_219_200 - 1)).unwrap(),
+            format!("\"{}\"", Local(-62_167_219_200 - 1))
+        );
+    }
+
+    struct Disp2(i64, char, &'static str);
+
+    impl fmt::Display for Disp2 {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write_datetime(f, self.0, self.1, self.2)
+        }
     }
 }

@@ -151,20 +151,29 @@ async fn handle(sim: Simulator, req: Request<Incoming>) -> Result<Response<MockB
         return Ok(too_large());
     }
     let (parts, body) = req.into_parts();
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(e)
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
-            return Ok(too_large())
+    // A request without a body (most GETs) has nothing to collect.
+    let body = if body.is_end_stream() {
+        Bytes::new()
+    } else {
+        match Limited::new(body, MAX_BODY).collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(e)
+                if e.downcast_ref::<http_body_util::LengthLimitError>()
+                    .is_some() =>
+            {
+                return Ok(too_large())
+            }
+            Err(e) => return Err(io::Error::other(e)),
         }
-        Err(e) => return Err(io::Error::other(e)),
     };
-    let mut sreq = SimRequest::new(parts.method, parts.uri.path())
-        .query(parts.uri.query().unwrap_or("").to_string())
-        .body(body);
-    sreq.headers = parts.headers;
+    // The URI's path never contains `?`, so no re-splitting is needed.
+    let sreq = SimRequest {
+        method: parts.method,
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().unwrap_or("").to_owned(),
+        headers: parts.headers,
+        body,
+    };
     let processed = sim.process(sreq);
     if !processed.latency.is_zero() {
         tokio::time::sleep(processed.latency).await;
@@ -193,6 +202,9 @@ pub async fn serve(sim: Simulator, addr: SocketAddr) -> io::Result<ServerHandle>
             tokio::select! {
                 res = listener.accept() => {
                     let Ok((stream, _)) = res else { continue };
+                    // Each response is written whole; do not hold it back
+                    // waiting for the client's ACK.
+                    let _ = stream.set_nodelay(true);
                     let sim = sim.clone();
                     let svc = service_fn(move |req| handle(sim.clone(), req));
                     let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), svc);

@@ -11,8 +11,9 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::api::{self, Fail};
+use crate::api::{self, Ep, Fail};
 use crate::faults::{FaultConfig, FaultKind, FaultState, FaultTiming};
+use crate::render::TrackingView;
 use crate::state::{self, State, StateSnap};
 
 /// Default starting credits of an account.
@@ -302,6 +303,20 @@ fn meta_type(code: i64) -> &'static str {
 
 /// Builds an envelope response.
 pub(crate) fn envelope<D: serde::Serialize>(code: i64, message: &str, data: D) -> SimResponse {
+    envelope_sized(code, message, data, 128)
+}
+
+/// Room reserved for a single-tracking envelope (most are 1.5–4 KB), so the
+/// body is written without growing its buffer several times.
+const TRACKING_BODY_CAPACITY: usize = 4096;
+
+/// [`envelope`] written into a buffer of `capacity` bytes to start with.
+fn envelope_sized<D: serde::Serialize>(
+    code: i64,
+    message: &str,
+    data: D,
+    capacity: usize,
+) -> SimResponse {
     #[derive(serde::Serialize)]
     struct Meta<'a> {
         code: i64,
@@ -333,20 +348,28 @@ pub(crate) fn envelope<D: serde::Serialize>(code: i64, message: &str, data: D) -
         http::header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    let mut out = Vec::with_capacity(capacity);
+    if serde_json::to_writer(&mut out, &body).is_err() {
+        out.clear();
+    }
     SimResponse {
         status,
         headers,
-        body: Bytes::from(serde_json::to_vec(&body).unwrap_or_default()),
+        body: Bytes::from(out),
     }
 }
 
 fn success<D: serde::Serialize>(code: i64, data: D) -> SimResponse {
+    success_sized(code, data, 128)
+}
+
+fn success_sized<D: serde::Serialize>(code: i64, data: D, capacity: usize) -> SimResponse {
     let msg = if code == 201 {
         "The request was successful and a resource was created."
     } else {
         "Success"
     };
-    envelope(code, msg, data)
+    envelope_sized(code, msg, data, capacity)
 }
 
 fn error(code: i64, message: &str) -> SimResponse {
@@ -413,6 +436,38 @@ fn segments(path: &str) -> Vec<String> {
 /// Path without `/v2` and trailing slash, for fault patterns.
 fn norm_path(segs: &[String]) -> String {
     format!("/{}", segs.join("/"))
+}
+
+/// What the router needs from a request that does not depend on the World:
+/// computed before the lock is taken.
+struct Parsed {
+    /// Decoded path segments without `v2`.
+    segs: Vec<String>,
+    /// An admin (`/_mock/...`) request.
+    admin: bool,
+    /// The API call, or 404/405.
+    ep: Result<Ep, i64>,
+    /// Decoded query pairs.
+    query: Vec<(String, String)>,
+}
+
+impl Parsed {
+    fn new(req: &SimRequest) -> Self {
+        let segs = segments(&req.path);
+        let admin = segs.first().is_some_and(|s| s == "_mock");
+        let ep = api::resolve(&req.method, &segs);
+        let query = if admin {
+            Vec::new()
+        } else {
+            parse_query(&req.query)
+        };
+        Self {
+            segs,
+            admin,
+            ep,
+            query,
+        }
+    }
 }
 
 impl Simulator {
@@ -606,34 +661,37 @@ impl Simulator {
     /// Routes one request without fault injection (rate limits apply when on)
     /// and journals it.
     pub fn handle(&self, req: SimRequest) -> SimResponse {
+        let parsed = Parsed::new(&req);
         let mut w = self.lock();
-        let (resp, info) = Self::route(&mut w, &req);
+        let (resp, info) = Self::route(&mut w, &req, &parsed);
         if let Some(info) = info {
-            Self::record(&mut w, &req, Some(&resp), info, None);
+            Self::record(&mut w, req, Some(&resp), info, None);
         }
+        drop(w);
         resp
     }
 
     /// Routes one request with fault injection; what the transports and the
     /// HTTP server call.
     pub fn process(&self, req: SimRequest) -> Processed {
+        // Everything that depends only on the request is done before locking.
+        let parsed = Parsed::new(&req);
+        let admin = parsed.admin;
+        let name = parsed.ep.as_ref().map_or("unknown", |e| e.name());
         let mut w = self.lock();
-        let segs = segments(&req.path);
-        let admin = segs.first().is_some_and(|s| s == "_mock");
-        let name = api::resolve(&req.method, &segs)
-            .map(|e| e.name())
-            .unwrap_or("unknown");
-        let decision = if admin {
+        // Without rules `decide` draws nothing and decides nothing.
+        let decision = if admin || w.faults.config.rules.is_empty() {
             Default::default()
         } else {
-            w.faults.decide(name, &norm_path(&segs))
+            w.faults.decide(name, &norm_path(&parsed.segs))
         };
         let latency = Duration::from_millis(decision.latency_ms);
         let Some(rule) = decision.fault else {
-            let (resp, info) = Self::route(&mut w, &req);
+            let (resp, info) = Self::route(&mut w, &req, &parsed);
             if let Some(info) = info {
-                Self::record(&mut w, &req, Some(&resp), info, None);
+                Self::record(&mut w, req, Some(&resp), info, None);
             }
+            drop(w);
             return Processed {
                 latency,
                 outcome: Outcome::Respond(resp),
@@ -678,7 +736,7 @@ impl Simulator {
             }
         };
         let applied = if rule.timing() == FaultTiming::After {
-            let (resp, info) = Self::route(&mut w, &req);
+            let (resp, info) = Self::route(&mut w, &req, &parsed);
             Some((resp, info))
         } else {
             None
@@ -711,14 +769,15 @@ impl Simulator {
                 Outcome::Drop => None,
             };
             let sent = sent.cloned();
-            Self::record(&mut w, &req, sent.as_ref(), info, fault_name);
+            Self::record(&mut w, req, sent.as_ref(), info, fault_name);
         }
         Processed { latency, outcome }
     }
 
+    /// Journals `req`; its path and query move into the entry.
     fn record(
         w: &mut World,
-        req: &SimRequest,
+        req: SimRequest,
         resp: Option<&SimResponse>,
         info: RouteInfo,
         fault: Option<String>,
@@ -726,9 +785,9 @@ impl Simulator {
         w.seq += 1;
         let entry = JournalEntry {
             seq: w.seq,
-            method: req.method.to_string(),
-            path: req.path.clone(),
-            query: req.query.clone(),
+            method: req.method.as_str().to_owned(),
+            path: req.path,
+            query: req.query,
             status: resp.map_or(0, |r| r.status.as_u16()),
             meta_code: resp.and_then(journal_meta_code),
             account: info.account,
@@ -742,12 +801,14 @@ impl Simulator {
     }
 
     /// The router. `None` info means "admin request, do not journal".
-    fn route(w: &mut World, req: &SimRequest) -> (SimResponse, Option<RouteInfo>) {
-        let segs = segments(&req.path);
-        if segs.first().is_some_and(|s| s == "_mock") {
-            return (Self::admin(w, &req.method, &segs[1..], &req.body), None);
+    fn route(w: &mut World, req: &SimRequest, parsed: &Parsed) -> (SimResponse, Option<RouteInfo>) {
+        if parsed.admin {
+            return (
+                Self::admin(w, &req.method, &parsed.segs[1..], &req.body),
+                None,
+            );
         }
-        let ep = match api::resolve(&req.method, &segs) {
+        let ep = match &parsed.ep {
             Ok(ep) => ep,
             Err(405) => {
                 return (
@@ -825,13 +886,25 @@ impl Simulator {
             }
             win.push_back(now);
         }
-        let query = parse_query(&req.query);
-        let lang = req
-            .headers
-            .get("lang")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let resp = match api::call(&mut w.state, acct, &ep, &req.body, &query, lang.as_deref()) {
+        if let Ep::GetOne(c, n) = ep {
+            // Rendered straight into the envelope (no intermediate raw value).
+            let st = &w.state;
+            let resp = match api::get_one_stored(st, acct, c, n) {
+                Ok(s) => success_sized(
+                    200,
+                    &TrackingView {
+                        s,
+                        route: st.route_of(s),
+                        t: st.now,
+                    },
+                    TRACKING_BODY_CAPACITY,
+                ),
+                Err(Fail(code, msg)) => error(code, &msg),
+            };
+            return (resp, Some(info));
+        }
+        let lang = req.headers.get("lang").and_then(|v| v.to_str().ok());
+        let resp = match api::call(&mut w.state, acct, ep, &req.body, &parsed.query, lang) {
             Ok((code, data)) => success(code, &data),
             Err(Fail(code, msg)) => error(code, &msg),
         };
