@@ -9,6 +9,7 @@ mod aircargo;
 mod batch;
 mod carrier;
 mod costtime;
+mod derive;
 pub(crate) mod lenient;
 mod list;
 mod remote;
