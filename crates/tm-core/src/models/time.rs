@@ -1,8 +1,10 @@
 //! Date-time fields: RFC 3339 ones keep their offset; carrier-local ones stay naive.
 
 use std::fmt;
+use std::sync::LazyLock;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use chrono::format::{self, Item, StrftimeItems};
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -78,24 +80,52 @@ impl Timestamp {
     }
 }
 
+/// Carrier-local date-time layouts, tried in order.
+const DATETIME_FORMATS: [&str; 5] = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+];
+
+/// Date-only layouts, tried after the date-time ones.
+const DATE_FORMATS: [&str; 2] = ["%Y-%m-%d", "%Y/%m/%d"];
+
+/// The layouts above, compiled once: `parse_from_str` would re-read the format
+/// string on every call, which was most of the cost of decoding a tracking.
+/// Parsing with the compiled items is what `parse_from_str` does internally.
+type Compiled = (
+    [Vec<Item<'static>>; DATETIME_FORMATS.len()],
+    [Vec<Item<'static>>; DATE_FORMATS.len()],
+);
+
+static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
+    (
+        DATETIME_FORMATS.map(|f| StrftimeItems::new(f).collect()),
+        DATE_FORMATS.map(|f| StrftimeItems::new(f).collect()),
+    )
+});
+
 fn parse_text(s: &str) -> Parsed {
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Parsed::Offset(dt);
     }
-    for fmt in [
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y/%m/%d %H:%M:%S",
-        "%Y/%m/%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-    ] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Parsed::Naive(dt);
+    let (datetimes, dates) = &*COMPILED;
+    for items in datetimes {
+        let mut p = format::Parsed::new();
+        if format::parse(&mut p, s, items.iter()).is_ok() {
+            if let Ok(dt) = p.to_naive_datetime_with_offset(0) {
+                return Parsed::Naive(dt);
+            }
         }
     }
-    for fmt in ["%Y-%m-%d", "%Y/%m/%d"] {
-        if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
-            return Parsed::Naive(d.and_hms_opt(0, 0, 0).unwrap_or_default());
+    for items in dates {
+        let mut p = format::Parsed::new();
+        if format::parse(&mut p, s, items.iter()).is_ok() {
+            if let Ok(d) = p.to_naive_date() {
+                return Parsed::Naive(d.and_hms_opt(0, 0, 0).unwrap_or_default());
+            }
         }
     }
     Parsed::Unparsed
@@ -185,6 +215,64 @@ mod tests {
         ] {
             let t: Timestamp = serde_json::from_str(json).unwrap();
             assert_eq!(serde_json::to_string(&t).unwrap(), json);
+        }
+    }
+
+    /// `parse_text` as it was, with `parse_from_str` on every call.
+    fn reference(s: &str) -> Parsed {
+        use chrono::NaiveDate;
+        if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+            return Parsed::Offset(dt);
+        }
+        for fmt in DATETIME_FORMATS {
+            if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
+                return Parsed::Naive(dt);
+            }
+        }
+        for fmt in DATE_FORMATS {
+            if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
+                return Parsed::Naive(d.and_hms_opt(0, 0, 0).unwrap_or_default());
+            }
+        }
+        Parsed::Unparsed
+    }
+
+    #[test]
+    fn compiled_formats_parse_like_parse_from_str() {
+        let fixed = [
+            "",
+            "2019-07-25 22:02:05",
+            "2019-07-25 23:59:60",
+            "2019-02-30 10:00",
+            "2015-10-09 00:00",
+            "2017/8/27 16:51",
+            "2017/08/27 16:51:07",
+            "2019-07-25T22:02:05",
+            "2019-07-25T22:02:05Z",
+            "2019-07-25 22:02:05 extra",
+            "+2019-07-25 22:02",
+            "2019-7-5",
+            "2019/7/5",
+            "20190725",
+            "0",
+            "2018-04-18T07:26:14+00:00",
+        ];
+        let mut rng = fastrand::Rng::with_seed(11);
+        let alphabet: Vec<char> = "0123456789-/: T+Z".chars().collect();
+        let mut inputs: Vec<String> = fixed.iter().map(|s| (*s).to_owned()).collect();
+        for _ in 0..20_000 {
+            let mut t = fixed[rng.usize(1..fixed.len())].to_owned().into_bytes();
+            for _ in 0..rng.usize(0..3) {
+                if t.is_empty() {
+                    break;
+                }
+                let i = rng.usize(0..t.len());
+                t[i] = alphabet[rng.usize(0..alphabet.len())] as u8;
+            }
+            inputs.push(String::from_utf8(t).unwrap());
+        }
+        for s in &inputs {
+            assert!(parse_text(s) == reference(s), "{s:?}");
         }
     }
 }
