@@ -2,33 +2,27 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::derive;
 use super::lenient;
 use super::{CreatedTracking, Extra};
 
 /// One failed item of a batch call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemError {
     /// Tracking number of the item.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub tracking_number: String,
     /// Carrier code of the item.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub carrier_code: String,
     /// Meta-style code, e.g. `4016`.
+    #[serde(deserialize_with = "lenient::i64_req")]
     pub code: i64,
     /// Message, e.g. `Tracking already exists.`.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub message: String,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
-}
-
-derive::deserialize_with_extra! {
-    ItemError {
-        default tracking_number: String = "tracking_number" => lenient::string_or_empty;
-        default carrier_code: String = "carrier_code" => lenient::string_or_empty;
-        required code: i64 = "code" => lenient::i64_req;
-        default message: String = "message" => lenient::string_or_empty;
-    }
 }
 
 impl ItemError {
@@ -84,101 +78,81 @@ impl<'de> Deserialize<'de> for TrackingRef {
 }
 
 /// `data` of `POST /trackings/batch`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BatchCreated {
     /// Items received.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub submitted: u64,
     /// Items created.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub added: u64,
     /// The created trackings.
+    #[serde(default)]
     pub trackings: Vec<CreatedTracking>,
     /// The items that failed, with their codes.
+    #[serde(default)]
     pub errors: Vec<ItemError>,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
-}
-
-derive::deserialize_with_extra! {
-    BatchCreated {
-        default submitted: u64 = "submitted" => lenient::u64_or_zero;
-        default added: u64 = "added" => lenient::u64_or_zero;
-        default trackings: Vec<CreatedTracking> = "trackings";
-        default errors: Vec<ItemError> = "errors";
-    }
 }
 
 /// `data` of `POST /trackings/updatemore`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BatchUpdated {
     /// Items received.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub submitted: u64,
     /// Items updated.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub updated: u64,
     /// The updated trackings.
+    #[serde(default)]
     pub trackings: Vec<CreatedTracking>,
     /// The items that failed.
+    #[serde(default)]
     pub errors: Vec<ItemError>,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
-}
-
-derive::deserialize_with_extra! {
-    BatchUpdated {
-        default submitted: u64 = "submitted" => lenient::u64_or_zero;
-        default updated: u64 = "updated" => lenient::u64_or_zero;
-        default trackings: Vec<CreatedTracking> = "trackings";
-        default errors: Vec<ItemError> = "errors";
-    }
 }
 
 /// `data` of `POST /trackings/delete`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BatchDeleted {
     /// Items received.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub submitted: u64,
     /// Items deleted.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub delete: u64,
     /// The deleted trackings.
+    #[serde(default)]
     pub trackings: Vec<TrackingRef>,
     /// The items that failed.
+    #[serde(default)]
     pub errors: Vec<ItemError>,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
-}
-
-derive::deserialize_with_extra! {
-    BatchDeleted {
-        default submitted: u64 = "submitted" => lenient::u64_or_zero;
-        default delete: u64 = "delete" => lenient::u64_or_zero;
-        default trackings: Vec<TrackingRef> = "trackings";
-        default errors: Vec<ItemError> = "errors";
-    }
 }
 
 /// `data` of `POST /trackings/notupdate`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BatchStopped {
     /// Items received.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub submitted: u64,
     /// Items whose updates were stopped.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub change: u64,
     /// The trackings that were changed.
+    #[serde(default)]
     pub trackings: Vec<TrackingRef>,
     /// The items that failed.
+    #[serde(default)]
     pub errors: Vec<ItemError>,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
-}
-
-derive::deserialize_with_extra! {
-    BatchStopped {
-        default submitted: u64 = "submitted" => lenient::u64_or_zero;
-        default change: u64 = "change" => lenient::u64_or_zero;
-        default trackings: Vec<TrackingRef> = "trackings";
-        default errors: Vec<ItemError> = "errors";
-    }
 }

@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::derive;
 use super::lenient;
 use super::Extra;
 
@@ -33,50 +32,45 @@ impl TransitTimeQuery {
 }
 
 /// Statistics for one lane. Shares are percentages (0..=100).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TransitTime {
     /// Carrier code.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub carrier_code: String,
     /// Origin country.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub original: String,
     /// Destination country.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub destination: String,
     /// Number of sample shipments.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub total: u64,
     /// Number of delivered samples.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub delivered: u64,
     /// Share delivered in 0–7 days.
+    #[serde(default, deserialize_with = "lenient::f64_or_zero")]
     pub range1: f64,
     /// Share delivered in 8–15 days.
+    #[serde(default, deserialize_with = "lenient::f64_or_zero")]
     pub range2: f64,
     /// Share delivered in 16–30 days.
+    #[serde(default, deserialize_with = "lenient::f64_or_zero")]
     pub range3: f64,
     /// Share delivered in 31–60 days.
+    #[serde(default, deserialize_with = "lenient::f64_or_zero")]
     pub range4: f64,
     /// Share delivered after more than 60 days.
+    #[serde(default, deserialize_with = "lenient::f64_or_zero")]
     pub range5: f64,
     /// Share not delivered.
+    #[serde(default, deserialize_with = "lenient::f64_or_zero")]
     pub range6: f64,
     /// Average transit days of delivered samples.
+    #[serde(default, deserialize_with = "lenient::f64_or_zero")]
     pub average: f64,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
-}
-
-derive::deserialize_with_extra! {
-    TransitTime {
-        default carrier_code: String = "carrier_code" => lenient::string_or_empty;
-        default original: String = "original" => lenient::string_or_empty;
-        default destination: String = "destination" => lenient::string_or_empty;
-        default total: u64 = "total" => lenient::u64_or_zero;
-        default delivered: u64 = "delivered" => lenient::u64_or_zero;
-        default range1: f64 = "range1" => lenient::f64_or_zero;
-        default range2: f64 = "range2" => lenient::f64_or_zero;
-        default range3: f64 = "range3" => lenient::f64_or_zero;
-        default range4: f64 = "range4" => lenient::f64_or_zero;
-        default range5: f64 = "range5" => lenient::f64_or_zero;
-        default range6: f64 = "range6" => lenient::f64_or_zero;
-        default average: f64 = "average" => lenient::f64_or_zero;
-    }
 }

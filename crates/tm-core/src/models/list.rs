@@ -1,37 +1,31 @@
 //! The list page and the filters of list and status counts.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::derive;
 use super::lenient;
 use super::{Extra, Status, Tracking};
 
 /// `data` of `GET /trackings/get`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page {
     /// Page number (1-based).
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub page: u64,
     /// Page size asked for.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub limit: u64,
     /// Matches across all pages (sent as a string by the service).
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub total: u64,
     /// Items on this page.
+    #[serde(default, deserialize_with = "lenient::i64_opt")]
     pub count: Option<i64>,
     /// The trackings.
+    #[serde(default)]
     pub items: Vec<Tracking>,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
-}
-
-derive::deserialize_with_extra! {
-    Page {
-        default page: u64 = "page" => lenient::u64_or_zero;
-        default limit: u64 = "limit" => lenient::u64_or_zero;
-        default total: u64 = "total" => lenient::u64_or_zero;
-        default count: Option<i64> = "count" => lenient::i64_opt;
-        default items: Vec<Tracking> = "items";
-    }
 }
 
 impl Page {

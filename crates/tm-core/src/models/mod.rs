@@ -9,7 +9,6 @@ mod aircargo;
 mod batch;
 mod carrier;
 mod costtime;
-mod derive;
 pub(crate) mod lenient;
 mod list;
 mod remote;

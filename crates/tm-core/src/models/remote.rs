@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::derive;
 use super::lenient;
 use super::Extra;
 
@@ -30,70 +29,55 @@ impl RemoteCheck {
 }
 
 /// A company that classifies an address as remote.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoteArea {
     /// Express company code, e.g. `ups`.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub far_express_company: String,
     /// Country alpha-2 code.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub two_code: String,
     /// Country name.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub far_country: String,
     /// City or postcode.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub far_city_postcode: String,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
 }
 
-derive::deserialize_with_extra! {
-    RemoteArea {
-        default far_express_company: String = "far_express_company" => lenient::string_or_empty;
-        default two_code: String = "two_code" => lenient::string_or_empty;
-        default far_country: String = "far_country" => lenient::string_or_empty;
-        default far_city_postcode: String = "far_city_postcode" => lenient::string_or_empty;
-    }
-}
-
 /// An input that is not remote (or could not be checked).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoteOther {
     /// Country as sent.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub country: String,
     /// Postcode as sent.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub postcode: String,
     /// Company as sent.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub company: Option<String>,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
 }
 
-derive::deserialize_with_extra! {
-    RemoteOther {
-        default country: String = "country" => lenient::string_or_empty;
-        default postcode: String = "postcode" => lenient::string_or_empty;
-        default company: Option<String> = "company" => lenient::string_opt;
-    }
-}
-
 /// `data` of `POST /trackings/remote`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoteResult {
     /// Items received.
+    #[serde(default, deserialize_with = "lenient::u64_or_zero")]
     pub submitted: u64,
     /// One entry per (address, company) that is remote.
+    #[serde(default)]
     pub remote: Vec<RemoteArea>,
     /// Inputs that are not remote.
+    #[serde(default)]
     pub other: Vec<RemoteOther>,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
-}
-
-derive::deserialize_with_extra! {
-    RemoteResult {
-        default submitted: u64 = "submitted" => lenient::u64_or_zero;
-        default remote: Vec<RemoteArea> = "remote";
-        default other: Vec<RemoteOther> = "other";
-    }
 }

@@ -2,7 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::derive;
 use super::lenient;
 use super::{Extra, Status, Substatus, Timestamp};
 
@@ -33,198 +32,187 @@ impl Emails {
 }
 
 /// One event of a shipment (`trackinfo[]`), newest first in a list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {
     /// Carrier-local time of the event (naive).
-    #[serde(rename = "Date", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Date", default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
     /// What happened.
-    #[serde(rename = "StatusDescription")]
+    #[serde(
+        rename = "StatusDescription",
+        default,
+        deserialize_with = "lenient::string_or_empty"
+    )]
     pub status_description: String,
     /// Where (may be empty).
-    #[serde(rename = "Details")]
+    #[serde(
+        rename = "Details",
+        default,
+        deserialize_with = "lenient::string_or_empty"
+    )]
     pub details: String,
     /// Main status of this event.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkpoint_status: Option<Status>,
     /// Substatus of this event (e.g. `transit001`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub substatus: Option<Substatus>,
     /// The milestone this event set, e.g. `ItemReceived`.
-    #[serde(rename = "ItemNode", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "ItemNode", default, skip_serializing_if = "Option::is_none")]
     pub item_node: Option<String>,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
 }
 
-derive::deserialize_with_extra! {
-    Checkpoint {
-        default date: Option<Timestamp> = "Date";
-        default status_description: String = "StatusDescription" => lenient::string_or_empty;
-        default details: String = "Details" => lenient::string_or_empty;
-        default checkpoint_status: Option<Status> = "checkpoint_status";
-        default substatus: Option<Substatus> = "substatus";
-        default item_node: Option<String> = "ItemNode";
-    }
-}
-
 /// Carrier data for one leg (`origin_info` / `destination_info`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CarrierInfo {
     /// Carrier reference number.
-    #[serde(rename = "ReferenceNumber")]
+    #[serde(rename = "ReferenceNumber", default)]
     pub reference_number: Option<String>,
     /// Milestone: first event.
-    #[serde(rename = "ItemReceived")]
+    #[serde(rename = "ItemReceived", default)]
     pub item_received: Option<Timestamp>,
     /// Milestone: left the office of exchange.
-    #[serde(rename = "ItemDispatched")]
+    #[serde(rename = "ItemDispatched", default)]
     pub item_dispatched: Option<Timestamp>,
     /// Milestone: at the departure airport.
-    #[serde(rename = "DepartfromAirport")]
+    #[serde(rename = "DepartfromAirport", default)]
     pub depart_from_airport: Option<Timestamp>,
     /// Milestone: arrived in the destination country.
-    #[serde(rename = "ArrivalfromAbroad")]
+    #[serde(rename = "ArrivalfromAbroad", default)]
     pub arrival_from_abroad: Option<Timestamp>,
     /// Milestone: handed to customs.
-    #[serde(rename = "CustomsClearance")]
+    #[serde(rename = "CustomsClearance", default)]
     pub customs_clearance: Option<Timestamp>,
     /// Milestone: at the delivery office.
-    #[serde(rename = "DestinationArrived")]
+    #[serde(rename = "DestinationArrived", default)]
     pub destination_arrived: Option<Timestamp>,
     /// Carrier web site.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub weblink: Option<String>,
     /// Carrier phone.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub phone: Option<String>,
     /// Carrier of this leg.
+    #[serde(default)]
     pub carrier_code: Option<String>,
     /// Events, newest first.
+    #[serde(default)]
     pub trackinfo: Vec<Checkpoint>,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
 }
 
-derive::deserialize_with_extra! {
-    CarrierInfo {
-        default reference_number: Option<String> = "ReferenceNumber";
-        default item_received: Option<Timestamp> = "ItemReceived";
-        default item_dispatched: Option<Timestamp> = "ItemDispatched";
-        default depart_from_airport: Option<Timestamp> = "DepartfromAirport";
-        default arrival_from_abroad: Option<Timestamp> = "ArrivalfromAbroad";
-        default customs_clearance: Option<Timestamp> = "CustomsClearance";
-        default destination_arrived: Option<Timestamp> = "DestinationArrived";
-        default weblink: Option<String> = "weblink" => lenient::string_opt;
-        default phone: Option<String> = "phone" => lenient::string_opt;
-        default carrier_code: Option<String> = "carrier_code";
-        default trackinfo: Vec<Checkpoint> = "trackinfo";
-    }
-}
-
 /// A stored tracking with its checkpoints (GET single, list items, realtime).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tracking {
     /// 32-hex id.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub id: String,
     /// Tracking number.
     pub tracking_number: String,
     /// Carrier code.
     pub carrier_code: String,
     /// Main status.
+    #[serde(default, deserialize_with = "lenient::status_or_default")]
     pub status: Status,
     /// Item-level substatus.
+    #[serde(default)]
     pub substatus: Option<Substatus>,
     /// Status info (meaning undocumented).
+    #[serde(default)]
     pub status_info: Option<serde_json::Value>,
     /// False once updates were stopped (`/trackings/notupdate`).
+    #[serde(default, deserialize_with = "lenient::bool_opt")]
     pub track_update: Option<bool>,
     /// When the tracking was created (RFC 3339).
+    #[serde(default)]
     pub created_at: Option<Timestamp>,
     /// When it was last refreshed (RFC 3339).
+    #[serde(default)]
     pub updated_at: Option<Timestamp>,
     /// Order time as the caller sent it.
+    #[serde(default)]
     pub order_create_time: Option<Timestamp>,
     /// Product title.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub title: Option<String>,
     /// Order id.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub order_id: Option<String>,
     /// Comment.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub comment: Option<String>,
     /// Customer name.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub customer_name: Option<String>,
     /// Customer e-mail(s).
+    #[serde(default)]
     pub customer_email: Option<Emails>,
     /// Customer phone.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub customer_phone: Option<String>,
     /// Logistics channel.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub logistics_channel: Option<String>,
     /// Destination country code as given on create.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub destination_code: Option<String>,
     /// Archived flag.
+    #[serde(default, deserialize_with = "lenient::bool_opt")]
     pub archived: Option<bool>,
     /// Origin country name.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub original_country: Option<String>,
     /// Destination country name.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub destination_country: Option<String>,
     /// Transit time in days.
-    #[serde(rename = "itemTimeLength")]
+    #[serde(
+        rename = "itemTimeLength",
+        default,
+        deserialize_with = "lenient::i64_opt"
+    )]
     pub item_time_length: Option<i64>,
     /// Days since the last event.
-    #[serde(rename = "stayTimeLength")]
+    #[serde(
+        rename = "stayTimeLength",
+        default,
+        deserialize_with = "lenient::i64_opt"
+    )]
     pub stay_time_length: Option<i64>,
     /// Service code.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub service_code: Option<String>,
     /// Recipient name (spelled `singed_by` by the service).
-    #[serde(rename = "singed_by")]
+    #[serde(
+        rename = "singed_by",
+        default,
+        deserialize_with = "lenient::string_opt"
+    )]
     pub signed_by: Option<String>,
     /// Origin-country carrier data.
+    #[serde(default)]
     pub origin_info: Option<CarrierInfo>,
     /// Destination-country carrier data.
+    #[serde(default)]
     pub destination_info: Option<CarrierInfo>,
     /// `"<StatusDescription>,<Details>,<Date>"` of the newest event.
-    #[serde(rename = "lastEvent")]
+    #[serde(
+        rename = "lastEvent",
+        default,
+        deserialize_with = "lenient::string_opt"
+    )]
     pub last_event: Option<String>,
     /// Carrier-local time of the newest event.
-    #[serde(rename = "lastUpdateTime")]
+    #[serde(rename = "lastUpdateTime", default)]
     pub last_update_time: Option<Timestamp>,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
-}
-
-derive::deserialize_with_extra! {
-    Tracking {
-        default id: String = "id" => lenient::string_or_empty;
-        required tracking_number: String = "tracking_number";
-        required carrier_code: String = "carrier_code";
-        default status: Status = "status" => lenient::status_or_default;
-        default substatus: Option<Substatus> = "substatus";
-        default status_info: Option<serde_json::Value> = "status_info";
-        default track_update: Option<bool> = "track_update" => lenient::bool_opt;
-        default created_at: Option<Timestamp> = "created_at";
-        default updated_at: Option<Timestamp> = "updated_at";
-        default order_create_time: Option<Timestamp> = "order_create_time";
-        default title: Option<String> = "title" => lenient::string_opt;
-        default order_id: Option<String> = "order_id" => lenient::string_opt;
-        default comment: Option<String> = "comment" => lenient::string_opt;
-        default customer_name: Option<String> = "customer_name" => lenient::string_opt;
-        default customer_email: Option<Emails> = "customer_email";
-        default customer_phone: Option<String> = "customer_phone" => lenient::string_opt;
-        default logistics_channel: Option<String> = "logistics_channel" => lenient::string_opt;
-        default destination_code: Option<String> = "destination_code" => lenient::string_opt;
-        default archived: Option<bool> = "archived" => lenient::bool_opt;
-        default original_country: Option<String> = "original_country" => lenient::string_opt;
-        default destination_country: Option<String> = "destination_country" => lenient::string_opt;
-        default item_time_length: Option<i64> = "itemTimeLength" => lenient::i64_opt;
-        default stay_time_length: Option<i64> = "stayTimeLength" => lenient::i64_opt;
-        default service_code: Option<String> = "service_code" => lenient::string_opt;
-        default signed_by: Option<String> = "singed_by" => lenient::string_opt;
-        default origin_info: Option<CarrierInfo> = "origin_info";
-        default destination_info: Option<CarrierInfo> = "destination_info";
-        default last_event: Option<String> = "lastEvent" => lenient::string_opt;
-        default last_update_time: Option<Timestamp> = "lastUpdateTime";
-    }
 }
 
 impl Tracking {
@@ -245,101 +233,94 @@ impl Tracking {
 }
 
 /// A tracking as returned by create, batch create and update: no checkpoints.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreatedTracking {
     /// 32-hex id.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub id: String,
     /// Tracking number.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub tracking_number: String,
     /// Carrier code.
+    #[serde(default, deserialize_with = "lenient::string_or_empty")]
     pub carrier_code: String,
     /// Status (`pending` right after create).
+    #[serde(default, deserialize_with = "lenient::status_or_default")]
     pub status: Status,
     /// Creation time (RFC 3339).
+    #[serde(default)]
     pub created_at: Option<Timestamp>,
     /// Last update time (update results).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
     /// Order time as sent, or `0` when none was given.
+    #[serde(default)]
     pub order_create_time: Option<Timestamp>,
     /// Customer e-mail(s).
+    #[serde(default)]
     pub customer_email: Option<Emails>,
     /// Customer name.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub customer_name: Option<String>,
     /// Customer phone.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub customer_phone: Option<String>,
     /// Order id.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub order_id: Option<String>,
     /// Comment.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub comment: Option<String>,
     /// Product title.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub title: Option<String>,
     /// Logistics channel.
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub logistics_channel: Option<String>,
     /// Destination (`""` in observed traffic).
+    #[serde(default, deserialize_with = "lenient::string_opt")]
     pub destination: Option<String>,
     /// Destination country code (update results).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::string_opt"
+    )]
     pub destination_code: Option<String>,
     /// Archived flag (update results).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::bool_opt"
+    )]
     pub archived: Option<bool>,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
 }
 
-derive::deserialize_with_extra! {
-    CreatedTracking {
-        default id: String = "id" => lenient::string_or_empty;
-        default tracking_number: String = "tracking_number" => lenient::string_or_empty;
-        default carrier_code: String = "carrier_code" => lenient::string_or_empty;
-        default status: Status = "status" => lenient::status_or_default;
-        default created_at: Option<Timestamp> = "created_at";
-        default updated_at: Option<Timestamp> = "updated_at";
-        default order_create_time: Option<Timestamp> = "order_create_time";
-        default customer_email: Option<Emails> = "customer_email";
-        default customer_name: Option<String> = "customer_name" => lenient::string_opt;
-        default customer_phone: Option<String> = "customer_phone" => lenient::string_opt;
-        default order_id: Option<String> = "order_id" => lenient::string_opt;
-        default comment: Option<String> = "comment" => lenient::string_opt;
-        default title: Option<String> = "title" => lenient::string_opt;
-        default logistics_channel: Option<String> = "logistics_channel" => lenient::string_opt;
-        default destination: Option<String> = "destination" => lenient::string_opt;
-        default destination_code: Option<String> = "destination_code" => lenient::string_opt;
-        default archived: Option<bool> = "archived" => lenient::bool_opt;
-    }
-}
-
 /// `data` of `POST /trackings/realtime`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Realtime {
     /// Normally one tracking.
+    #[serde(default)]
     pub items: Vec<Tracking>,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
 }
 
-derive::deserialize_with_extra! {
-    Realtime {
-        default items: Vec<Tracking> = "items";
-    }
-}
-
 /// `data` of `POST /trackings/update` (change carrier).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CarrierChanged {
     /// Always `""` in the documentation.
-    #[serde(rename = "Usertag")]
+    #[serde(
+        rename = "Usertag",
+        default,
+        deserialize_with = "lenient::string_or_empty"
+    )]
     pub usertag: String,
     /// Fields not modelled here.
     #[serde(flatten)]
     pub extra: Extra,
-}
-
-derive::deserialize_with_extra! {
-    CarrierChanged {
-        default usertag: String = "Usertag" => lenient::string_or_empty;
-    }
 }
