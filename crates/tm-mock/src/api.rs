@@ -2,6 +2,7 @@
 
 use std::cmp::Reverse;
 use std::ops::Bound;
+use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use serde_json::{json, Map, Value};
@@ -502,7 +503,7 @@ pub(crate) fn get_one_stored<'a>(
     acct: usize,
     c: &str,
     n: &str,
-) -> Result<&'a Stored, Fail> {
+) -> Result<&'a Arc<Stored>, Fail> {
     let id = path_key(st, acct, c, n, 4031)?;
     Ok(&st.accounts[acct].trackings[&id])
 }
@@ -568,7 +569,7 @@ fn apply_changes(st: &mut State, acct: usize, id: u128, c: Changes) {
             st.set_order_id(acct, id, v);
             continue;
         }
-        let Some(s) = st.accounts[acct].trackings.get_mut(&id) else {
+        let Some(s) = st.accounts[acct].trackings.get_mut(&id).map(Arc::make_mut) else {
             return;
         };
         let slot = match k {
@@ -582,7 +583,7 @@ fn apply_changes(st: &mut State, acct: usize, id: u128, c: Changes) {
         };
         *slot = v;
     }
-    if let Some(s) = st.accounts[acct].trackings.get_mut(&id) {
+    if let Some(s) = st.accounts[acct].trackings.get_mut(&id).map(Arc::make_mut) {
         if let Some(a) = c.archived {
             s.archived = a;
         }
@@ -679,7 +680,7 @@ fn not_update(st: &mut State, acct: usize, body: &[u8]) -> JsonOut {
     for v in &items {
         match item_key(st, acct, v) {
             Ok((id, _)) => {
-                if let Some(s) = st.accounts[acct].trackings.get_mut(&id) {
+                if let Some(s) = st.accounts[acct].trackings.get_mut(&id).map(Arc::make_mut) {
                     if s.track_update {
                         s.track_update = false;
                         s.frozen_at = Some(now);

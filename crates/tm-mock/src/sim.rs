@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 use crate::api::{self, Ep, Fail};
 use crate::faults::{FaultConfig, FaultKind, FaultState, FaultTiming};
 use crate::render::TrackingView;
-use crate::state::{self, State, StateSnap};
+use crate::route;
+use crate::state::{self, State, StateSnap, Stored};
 
 /// Default starting credits of an account.
 pub const DEFAULT_CREDITS: f64 = 100_000.0;
@@ -663,12 +664,13 @@ impl Simulator {
     pub fn handle(&self, req: SimRequest) -> SimResponse {
         let parsed = Parsed::new(&req);
         let mut w = self.lock();
-        let (resp, info) = Self::route(&mut w, &req, &parsed);
+        let (reply, info) = Self::route(&mut w, &req, &parsed);
+        let mut req = req;
         if let Some(info) = info {
-            Self::record(&mut w, req, Some(&resp), info, None);
+            Self::record(&mut w, &mut req, Some(reply.codes()), info, None);
         }
         drop(w);
-        resp
+        reply.finish()
     }
 
     /// Routes one request with fault injection; what the transports and the
@@ -687,14 +689,16 @@ impl Simulator {
         };
         let latency = Duration::from_millis(decision.latency_ms);
         let Some(rule) = decision.fault else {
-            let (resp, info) = Self::route(&mut w, &req, &parsed);
+            let (reply, info) = Self::route(&mut w, &req, &parsed);
+            let mut req = req;
             if let Some(info) = info {
-                Self::record(&mut w, req, Some(&resp), info, None);
+                Self::record(&mut w, &mut req, Some(reply.codes()), info, None);
             }
             drop(w);
+            // A tracking is rendered here, outside the lock.
             return Processed {
                 latency,
-                outcome: Outcome::Respond(resp),
+                outcome: Outcome::Respond(reply.finish()),
             };
         };
         let fault_name = serde_json::to_value(rule.kind)
@@ -736,8 +740,8 @@ impl Simulator {
             }
         };
         let applied = if rule.timing() == FaultTiming::After {
-            let (resp, info) = Self::route(&mut w, &req, &parsed);
-            Some((resp, info))
+            let (reply, info) = Self::route(&mut w, &req, &parsed);
+            Some((reply.finish(), info))
         } else {
             None
         };
@@ -768,17 +772,19 @@ impl Simulator {
                 Outcome::Respond(r) | Outcome::Truncate(r, _) => Some(r),
                 Outcome::Drop => None,
             };
-            let sent = sent.cloned();
-            Self::record(&mut w, req, sent.as_ref(), info, fault_name);
+            let sent = sent.map(|r| (r.status.as_u16(), journal_meta_code(r)));
+            let mut req = req;
+            Self::record(&mut w, &mut req, sent, info, fault_name);
         }
         Processed { latency, outcome }
     }
 
-    /// Journals `req`; its path and query move into the entry.
+    /// Journals `req` (its path and query move into the entry); `sent` is the
+    /// HTTP status and meta code sent, `None` when the connection was dropped.
     fn record(
         w: &mut World,
-        req: SimRequest,
-        resp: Option<&SimResponse>,
+        req: &mut SimRequest,
+        sent: Option<(u16, Option<i64>)>,
         info: RouteInfo,
         fault: Option<String>,
     ) {
@@ -786,10 +792,10 @@ impl Simulator {
         let entry = JournalEntry {
             seq: w.seq,
             method: req.method.as_str().to_owned(),
-            path: req.path,
-            query: req.query,
-            status: resp.map_or(0, |r| r.status.as_u16()),
-            meta_code: resp.and_then(journal_meta_code),
+            path: std::mem::take(&mut req.path),
+            query: std::mem::take(&mut req.query),
+            status: sent.map_or(0, |s| s.0),
+            meta_code: sent.and_then(|s| s.1),
             account: info.account,
             endpoint: info.endpoint,
             fault,
@@ -801,10 +807,10 @@ impl Simulator {
     }
 
     /// The router. `None` info means "admin request, do not journal".
-    fn route(w: &mut World, req: &SimRequest, parsed: &Parsed) -> (SimResponse, Option<RouteInfo>) {
+    fn route(w: &mut World, req: &SimRequest, parsed: &Parsed) -> (Reply, Option<RouteInfo>) {
         if parsed.admin {
             return (
-                Self::admin(w, &req.method, &parsed.segs[1..], &req.body),
+                Self::admin(w, &req.method, &parsed.segs[1..], &req.body).into(),
                 None,
             );
         }
@@ -812,7 +818,7 @@ impl Simulator {
             Ok(ep) => ep,
             Err(405) => {
                 return (
-                    error(405, "Method Not Allowed."),
+                    error(405, "Method Not Allowed.").into(),
                     Some(RouteInfo {
                         account: None,
                         endpoint: None,
@@ -821,7 +827,7 @@ impl Simulator {
             }
             Err(_) => {
                 return (
-                    error(404, "The requested resource does not exist."),
+                    error(404, "The requested resource does not exist.").into(),
                     Some(RouteInfo {
                         account: None,
                         endpoint: None,
@@ -836,7 +842,7 @@ impl Simulator {
         // The same limit the HTTP front door enforces, so both doors agree.
         if req.body.len() > MAX_BODY {
             return (
-                error(4012, "The request body is larger than 1 MiB."),
+                error(4012, "The request body is larger than 1 MiB.").into(),
                 Some(info),
             );
         }
@@ -848,7 +854,7 @@ impl Simulator {
             .map(str::trim)
             .unwrap_or("");
         if key.is_empty() {
-            return (error(4001, api::message(4001)), Some(info));
+            return (error(4001, api::message(4001)).into(), Some(info));
         }
         let h = state::key_hash(key);
         let acct = match w.state.key_index.get(&h) {
@@ -857,11 +863,11 @@ impl Simulator {
                 let c = w.state.default_credits;
                 w.state.add_account(h, c)
             }
-            None => return (error(4001, api::message(4001)), Some(info)),
+            None => return (error(4001, api::message(4001)).into(), Some(info)),
         };
         info.account = Some(w.state.accounts[acct].label.clone());
         if w.state.accounts[acct].deleted {
-            return (error(4002, api::message(4002)), Some(info));
+            return (error(4002, api::message(4002)).into(), Some(info));
         }
         // Rate limits (wall clock, sliding 1 s window).
         if w.rate_limits {
@@ -880,35 +886,31 @@ impl Simulator {
                 });
                 let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
                 return (
-                    with_retry_after(error(429, "Too Many Requests"), secs.max(1)),
+                    with_retry_after(error(429, "Too Many Requests"), secs.max(1)).into(),
                     Some(info),
                 );
             }
             win.push_back(now);
         }
         if let Ep::GetOne(c, n) = ep {
-            // Rendered straight into the envelope (no intermediate raw value).
+            // The tracking is rendered by `Reply::finish`, after the lock is released.
             let st = &w.state;
-            let resp = match api::get_one_stored(st, acct, c, n) {
-                Ok(s) => success_sized(
-                    200,
-                    &TrackingView {
-                        s,
-                        route: st.route_of(s),
-                        t: st.now,
-                    },
-                    TRACKING_BODY_CAPACITY,
-                ),
-                Err(Fail(code, msg)) => error(code, &msg),
+            let reply = match api::get_one_stored(st, acct, c, n) {
+                Ok(s) => Reply::Tracking {
+                    s: Arc::clone(s),
+                    seed: st.seed,
+                    t: st.now,
+                },
+                Err(Fail(code, msg)) => error(code, &msg).into(),
             };
-            return (resp, Some(info));
+            return (reply, Some(info));
         }
         let lang = req.headers.get("lang").and_then(|v| v.to_str().ok());
         let resp = match api::call(&mut w.state, acct, ep, &req.body, &parsed.query, lang) {
             Ok((code, data)) => success(code, &data),
             Err(Fail(code, msg)) => error(code, &msg),
         };
-        (resp, Some(info))
+        (resp.into(), Some(info))
     }
 
     fn admin(w: &mut World, method: &Method, segs: &[String], body: &[u8]) -> SimResponse {
@@ -1052,6 +1054,56 @@ impl Simulator {
                 error(405, "Method Not Allowed.")
             }
             _ => error(404, "The requested resource does not exist."),
+        }
+    }
+}
+
+/// What the router answers: a response, or a tracking to render once the
+/// World lock is released.
+enum Reply {
+    Ready(SimResponse),
+    /// A `GET /trackings/{carrier}/{number}` success, seen at `t`.
+    Tracking {
+        s: Arc<Stored>,
+        seed: u64,
+        t: i64,
+    },
+}
+
+impl From<SimResponse> for Reply {
+    fn from(r: SimResponse) -> Self {
+        Reply::Ready(r)
+    }
+}
+
+impl Reply {
+    /// HTTP status and meta code, for the journal.
+    fn codes(&self) -> (u16, Option<i64>) {
+        match self {
+            Reply::Ready(r) => (r.status.as_u16(), journal_meta_code(r)),
+            Reply::Tracking { .. } => (200, Some(200)),
+        }
+    }
+
+    /// The response (renders a tracking).
+    fn finish(self) -> SimResponse {
+        match self {
+            Reply::Ready(r) => r,
+            Reply::Tracking { s, seed, t } => success_sized(
+                200,
+                &TrackingView {
+                    route: route::build(
+                        seed,
+                        s.carrier,
+                        &s.number,
+                        s.route_dest.as_deref(),
+                        s.anchor,
+                    ),
+                    s: &s,
+                    t,
+                },
+                TRACKING_BODY_CAPACITY,
+            ),
         }
     }
 }

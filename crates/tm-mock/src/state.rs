@@ -3,6 +3,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use chrono::DateTime;
 use serde::{Deserialize, Serialize};
@@ -93,7 +94,9 @@ pub(crate) struct Account {
     pub credits: i64,
     pub deleted: bool,
     pub regtime: i64,
-    pub trackings: HashMap<u128, Stored>,
+    /// Shared so a read can take a tracking out of the lock and render it there
+    /// (writes copy it only while such a read is in flight).
+    pub trackings: HashMap<u128, Arc<Stored>>,
     pub by_key: HashMap<(&'static str, Box<str>), u128>,
     pub order: BTreeSet<OrdKey>,
     pub by_status: [BTreeSet<OrdKey>; 8],
@@ -233,7 +236,7 @@ impl State {
             a.by_status[old_status.idx()].remove(&key);
         }
         a.by_status[st.status.idx()].insert(key);
-        if let Some(s) = a.trackings.get_mut(&id) {
+        if let Some(s) = a.trackings.get_mut(&id).map(Arc::make_mut) {
             s.status = st.status;
             s.next_at = st.next;
         }
@@ -256,14 +259,14 @@ impl State {
             a.by_order.entry(o.clone()).or_default().push(id);
         }
         a.by_status[s.status.idx()].insert(Account::key(&s));
-        a.trackings.insert(id, s);
+        a.trackings.insert(id, Arc::new(s));
         self.refresh(acct, id);
     }
 
     /// Removes a tracking and its index entries.
     pub(crate) fn remove(&mut self, acct: usize, id: u128) -> Option<Stored> {
         let a = &mut self.accounts[acct];
-        let s = a.trackings.remove(&id)?;
+        let s = Arc::unwrap_or_clone(a.trackings.remove(&id)?);
         let key = Account::key(&s);
         a.by_key.remove(&(s.carrier.code, s.number.clone()));
         a.order.remove(&key);
@@ -291,7 +294,7 @@ impl State {
     /// Changes the order id index of a tracking.
     pub(crate) fn set_order_id(&mut self, acct: usize, id: u128, order: Option<Box<str>>) {
         let a = &mut self.accounts[acct];
-        let Some(s) = a.trackings.get_mut(&id) else {
+        let Some(s) = a.trackings.get_mut(&id).map(Arc::make_mut) else {
             return;
         };
         if let Some(o) = s.order_id.take() {
@@ -318,7 +321,11 @@ impl State {
                 }
                 self.schedule.pop_first();
                 let (_, acct, id) = first;
-                if let Some(s) = self.accounts[acct as usize].trackings.get_mut(&id) {
+                if let Some(s) = self.accounts[acct as usize]
+                    .trackings
+                    .get_mut(&id)
+                    .map(Arc::make_mut)
+                {
                     s.next_at = None;
                 }
                 self.refresh(acct as usize, id);
@@ -329,7 +336,11 @@ impl State {
             for acct in 0..self.accounts.len() {
                 let ids: Vec<u128> = self.accounts[acct].trackings.keys().copied().collect();
                 for id in ids {
-                    if let Some(s) = self.accounts[acct].trackings.get_mut(&id) {
+                    if let Some(s) = self.accounts[acct]
+                        .trackings
+                        .get_mut(&id)
+                        .map(Arc::make_mut)
+                    {
                         s.next_at = None;
                     }
                     self.refresh(acct, id);
@@ -387,7 +398,8 @@ impl State {
                 .accounts
                 .iter()
                 .map(|a| {
-                    let mut trackings: Vec<Stored> = a.trackings.values().cloned().collect();
+                    let mut trackings: Vec<Stored> =
+                        a.trackings.values().map(|s| Stored::clone(s)).collect();
                     trackings.sort_by_key(|s| (s.created, s.id));
                     AccountSnap {
                         label: a.label.clone(),
