@@ -259,11 +259,8 @@ pub(crate) fn build(
     dest_code: Option<&str>,
     anchor: i64,
 ) -> Route {
-    let h = mix(seed
-        ^ fnv(&[
-            carrier.code.as_bytes(),
-            number.to_ascii_uppercase().as_bytes(),
-        ]));
+    let upper = number.to_ascii_uppercase();
+    let h = mix(seed ^ fnv(&[carrier.code.as_bytes(), upper.as_bytes()]));
     let mut g = Gen {
         rng: fastrand::Rng::with_seed(h),
     };
@@ -281,7 +278,7 @@ pub(crate) fn build(
         s => s,
     };
     let home = catalog::country(carrier.country).unwrap_or(&catalog::COUNTRIES[0]);
-    let origin = match (carrier.kind, catalog::s10(&number.to_ascii_uppercase())) {
+    let origin = match (carrier.kind, catalog::s10(&upper)) {
         (Kind::Postal, Some((_, cc))) => catalog::country(cc).unwrap_or(home),
         _ => home,
     };
