@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Limited};
+use http_body_util::BodyExt;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -134,11 +134,38 @@ fn too_large() -> Response<MockBody> {
         serde_json::json!([]),
     );
     let mut resp = to_http(r, None);
+    // The rest of the body is drained, not parsed: this connection ends here.
     resp.headers_mut().insert(
         http::header::CONNECTION,
         http::HeaderValue::from_static("close"),
     );
     resp
+}
+
+/// Most bytes of an oversized body read and thrown away after the 4012 answer.
+const DRAIN_CAP: u64 = 16 << 20;
+
+/// Reads and discards the rest of an oversized body (never stored) while the
+/// 4012 answer goes out, so a client still writing its body reads the answer
+/// instead of a broken pipe. Bounded in bytes, in idle time and in total time;
+/// past any of them the connection is dropped.
+fn drain_in_background(mut body: Incoming, already: u64) {
+    tokio::spawn(async move {
+        let drain = async {
+            let mut seen = already;
+            // A client that stops sending (it declared a size and waits for
+            // the answer) is let go after a short idle time.
+            while let Ok(Some(Ok(frame))) =
+                tokio::time::timeout(std::time::Duration::from_millis(500), body.frame()).await
+            {
+                seen += frame.data_ref().map_or(0, |d| d.len() as u64);
+                if seen > DRAIN_CAP {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), drain).await;
+    });
 }
 
 async fn handle(sim: Simulator, req: Request<Incoming>) -> Result<Response<MockBody>, io::Error> {
@@ -147,24 +174,41 @@ async fn handle(sim: Simulator, req: Request<Incoming>) -> Result<Response<MockB
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
+    let (parts, mut body) = req.into_parts();
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        drain_in_background(body, 0);
         return Ok(too_large());
     }
-    let (parts, body) = req.into_parts();
     // A request without a body (most GETs) has nothing to collect.
     let body = if body.is_end_stream() {
         Bytes::new()
     } else {
-        match Limited::new(body, MAX_BODY).collect().await {
-            Ok(b) => b.to_bytes(),
-            Err(e)
-                if e.downcast_ref::<http_body_util::LengthLimitError>()
-                    .is_some() =>
-            {
-                return Ok(too_large())
+        // Collected frame by frame (not through `Limited`) so that, past the
+        // limit, the rest of the body can still be drained.
+        let mut buf: Option<Vec<u8>> = None;
+        let mut first: Option<Bytes> = None;
+        let mut seen = 0usize;
+        while let Some(frame) = body.frame().await {
+            let Ok(data) = frame.map_err(io::Error::other)?.into_data() else {
+                continue;
+            };
+            seen += data.len();
+            if seen > MAX_BODY {
+                drain_in_background(body, seen as u64);
+                return Ok(too_large());
             }
-            Err(e) => return Err(io::Error::other(e)),
+            match (&mut buf, first.take()) {
+                (Some(b), _) => b.extend_from_slice(&data),
+                (None, None) => first = Some(data),
+                (None, Some(f)) => {
+                    let mut b = Vec::with_capacity(f.len() + data.len());
+                    b.extend_from_slice(&f);
+                    b.extend_from_slice(&data);
+                    buf = Some(b);
+                }
+            }
         }
+        buf.map(Bytes::from).or(first).unwrap_or_default()
     };
     // The URI's path never contains `?`, so no re-splitting is needed.
     let sreq = SimRequest {
