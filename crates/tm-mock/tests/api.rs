@@ -35,6 +35,16 @@ impl R {
     }
 }
 
+/// A public v2 example, from the repository's copy of the shared fixtures
+/// (kept in tm-core, so this crate builds without anything outside the repo).
+fn fixture(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tm-core/tests/fixtures")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
 fn sim() -> Simulator {
     Simulator::new(SimConfig::default())
 }
@@ -103,10 +113,7 @@ async fn get(t: &MockTransport, carrier: &str, number: &str) -> R {
 async fn create_get_and_fixture_shapes() {
     let s = sim();
     let t = tr(&s, "k1");
-    let body: Value = serde_json::from_str(include_str!(
-        "../../../../shared/api-v2/fixtures/post_request_demo.json"
-    ))
-    .unwrap();
+    let body: Value = fixture("post_request_demo.json");
     let r = send(&t, Method::POST, "/trackings/post", &[], Some(body)).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.code(), 200);
@@ -395,10 +402,7 @@ async fn routing_envelopes_and_auth() {
 async fn batch_credits_and_4021() {
     let s = sim();
     let t = tr(&s, "k1");
-    let body: Value = serde_json::from_str(include_str!(
-        "../../../../shared/api-v2/fixtures/seed_batch_request.json"
-    ))
-    .unwrap();
+    let body: Value = fixture("seed_batch_request.json");
     let r = send(
         &t,
         Method::POST,
@@ -777,10 +781,7 @@ async fn put_updatemore_manual_status_and_delete() {
     let s = sim();
     let t = tr(&s, "k1");
     create(&t, "sto", "402934299065").await;
-    let body: Value = serde_json::from_str(include_str!(
-        "../../../../shared/api-v2/fixtures/put_request_demo.json"
-    ))
-    .unwrap();
+    let body: Value = fixture("put_request_demo.json");
     let r = send(
         &t,
         Method::PUT,
@@ -883,10 +884,7 @@ async fn put_updatemore_manual_status_and_delete() {
     // Delete single and batch.
     create(&t, "ups", "1Z97X17XYW06605211").await;
     create(&t, "wishpost", "83041096445").await;
-    let body: Value = serde_json::from_str(include_str!(
-        "../../../../shared/api-v2/fixtures/delete_batch_request.json"
-    ))
-    .unwrap();
+    let body: Value = fixture("delete_batch_request.json");
     let r = send(&t, Method::POST, "/trackings/delete", &[], Some(body)).await;
     assert_eq!(r.code(), 200);
     let d: BatchDeleted = r.data();
@@ -913,10 +911,7 @@ async fn notupdate_freezes_and_change_carrier_resets() {
     create(&t, "singapore-post", "RP893531375SG").await;
     s.advance(Duration::from_secs(86_400));
     let before: Tracking = get(&t, "china-ems", "LK894734223CN").await.data();
-    let body: Value = serde_json::from_str(include_str!(
-        "../../../../shared/api-v2/fixtures/notupdate_request.json"
-    ))
-    .unwrap();
+    let body: Value = fixture("notupdate_request.json");
     let r = send(&t, Method::POST, "/trackings/notupdate", &[], Some(body)).await;
     let b: BatchStopped = r.data();
     assert_eq!((r.code(), b.submitted, b.change), (200, 2, 2));
@@ -938,13 +933,7 @@ async fn notupdate_freezes_and_change_carrier_resets() {
         Some(body.clone()),
     )
     .await;
-    assert_eq!(
-        r.v(),
-        serde_json::from_str::<Value>(include_str!(
-            "../../../../shared/api-v2/fixtures/update_carrier_200.json"
-        ))
-        .unwrap()
-    );
+    assert_eq!(r.v(), fixture("update_carrier_200.json"));
     let _: CarrierChanged = r.data();
     assert_eq!(get(&t, "china-ems", "LK894734223CN").await.code(), 4031);
     let moved: Tracking = get(&t, "usps", "LK894734223CN").await.data();
@@ -966,10 +955,7 @@ async fn notupdate_freezes_and_change_carrier_resets() {
 async fn realtime_cache_and_credits() {
     let s = sim();
     let t = tr(&s, "k1");
-    let body: Value = serde_json::from_str(include_str!(
-        "../../../../shared/api-v2/fixtures/realtime_request.json"
-    ))
-    .unwrap();
+    let body: Value = fixture("realtime_request.json");
     let r = send(
         &t,
         Method::POST,
@@ -1079,10 +1065,7 @@ async fn carriers_detect_remote_costtime_aircargo() {
         4032
     );
     // Remote.
-    let body: Value = serde_json::from_str(include_str!(
-        "../../../../shared/api-v2/fixtures/remote_request.json"
-    ))
-    .unwrap();
+    let body: Value = fixture("remote_request.json");
     let r = send(&t, Method::POST, "/trackings/remote", &[], Some(body)).await;
     let rr: RemoteResult = r.data();
     assert_eq!(rr.submitted, 2);
@@ -1132,10 +1115,7 @@ async fn carriers_detect_remote_costtime_aircargo() {
     );
     // Aircargo.
     let before = s.credits("k1").unwrap();
-    let body: Value = serde_json::from_str(include_str!(
-        "../../../../shared/api-v2/fixtures/aircargo_request.json"
-    ))
-    .unwrap();
+    let body: Value = fixture("aircargo_request.json");
     let r = send(&t, Method::POST, "/trackings/aircargo", &[], Some(body)).await;
     let a: Vec<AirCargo> = r.data();
     assert_eq!(a.len(), 2);
