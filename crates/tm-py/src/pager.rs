@@ -15,7 +15,9 @@ use crate::errors;
 use crate::runtime;
 
 struct State {
-    next: Option<ListTrackings>,
+    /// tm-core's pager: page numbering and the guard against a server that
+    /// ignores `page` live there, not here.
+    pages: tm_core::paging::Pager,
     buffer: VecDeque<Tracking>,
 }
 
@@ -31,7 +33,7 @@ impl Pager {
     /// Iterates from `first`.
     pub(crate) fn new(core: Arc<Core>, first: ListTrackings) -> Self {
         let state = State {
-            next: Some(first.clone()),
+            pages: core.client.pager(first.clone()),
             buffer: VecDeque::new(),
         };
         Self {
@@ -46,22 +48,8 @@ impl Pager {
         Self::new(self.core.clone(), self.first.clone())
     }
 
-    async fn fetch(client: &tm_core::Client, state: &mut State) -> Result<Option<Page>, Error> {
-        let Some(query) = state.next.take() else {
-            return Ok(None);
-        };
-        let page = client.execute(&query).await?;
-        if page.has_more() {
-            let n = u32::try_from(page.page.max(u64::from(query.page_number())) + 1)
-                .unwrap_or(u32::MAX);
-            state.next = Some(query.at_page(n));
-        }
-        Ok(Some(page))
-    }
-
     async fn next_page(self) -> Result<Option<Page>, Error> {
-        let mut state = self.state.lock().await;
-        Self::fetch(&self.core.client, &mut state).await
+        self.state.lock().await.pages.next_page().await
     }
 
     async fn next_item(self) -> Result<Option<Tracking>, Error> {
@@ -70,7 +58,7 @@ impl Pager {
             if let Some(t) = state.buffer.pop_front() {
                 return Ok(Some(t));
             }
-            match Self::fetch(&self.core.client, &mut state).await? {
+            match state.pages.next_page().await? {
                 None => return Ok(None),
                 Some(page) => state.buffer.extend(page.items),
             }
