@@ -7,7 +7,12 @@
 //! `latency` rule adds its delay; the first other matching rule decides the
 //! fault of that call.
 
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
+
+use crate::render::{error, with_retry_after};
+use crate::wire::SimResponse;
 
 /// What a fault does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -214,7 +219,9 @@ fn glob(p: &str, s: &str) -> bool {
 /// The decision for one call.
 #[derive(Debug, Default)]
 pub(crate) struct Decision {
+    /// Total injected delay.
     pub latency_ms: u64,
+    /// The fault of this call, if any.
     pub fault: Option<FaultRule>,
 }
 
@@ -259,6 +266,53 @@ impl FaultState {
             self.config.rules.retain(|r| r.times != Some(0));
         }
         d
+    }
+}
+
+/// The wire name of a fault kind (`http503`, `drop`, …), for the journal.
+pub(crate) fn fault_name(kind: FaultKind) -> Option<String> {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+}
+
+/// The answer a `before`/`after` fault sends instead of the real one: a
+/// 500/503/429 envelope, or an HTML error page for the other kinds.
+pub(crate) fn injected_response(rule: &FaultRule) -> SimResponse {
+    match rule.kind {
+        FaultKind::Http500 => {
+            let r = error(500, "Internal server error.");
+            match rule.retry_after {
+                Some(s) => with_retry_after(r, s),
+                None => r,
+            }
+        }
+        FaultKind::Http503 => with_retry_after(
+            error(503, "Service temporarily unavailable."),
+            rule.retry_after.unwrap_or(1),
+        ),
+        FaultKind::Http429 => with_retry_after(
+            error(429, "Too Many Requests"),
+            rule.retry_after.unwrap_or(1),
+        ),
+        _ => {
+            let status =
+                StatusCode::from_u16(rule.status.unwrap_or(502)).unwrap_or(StatusCode::BAD_GATEWAY);
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                http::header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html"),
+            );
+            let body = format!(
+                "<html>\r\n<head><title>{0}</title></head>\r\n<body>\r\n<center><h1>{0}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+                status
+            );
+            SimResponse {
+                status,
+                headers,
+                body: Bytes::from(body),
+            }
+        }
     }
 }
 

@@ -21,23 +21,55 @@
 //! # let _ = client; }
 //! ```
 
-mod api;
-mod catalog;
-mod faults;
-mod render;
-mod route;
-mod server;
-mod sim;
-mod state;
-mod transport;
+//!
+//! ## Layout
+//!
+//! A request travels one way: [`server`](serve) or [`MockTransport`] →
+//! `router` (admin API or fault injection, authentication, rate limits) →
+//! `api` (one file per v2 call, grouped like the URL, as tm-core's
+//! `endpoints/`) → `state` (accounts, trackings, indexes, clock) → `render`
+//! (the JSON the client reads). `admin` serves `/_mock/*`; `journal`,
+//! `faults`, `clock`, `accounts` and `rate_limits` each keep one concern.
 
+// Front doors.
+mod server;
+mod simulator;
+mod transport;
+mod wire;
+
+// Routing and the calls.
+mod admin;
+mod api;
+mod router;
+
+// The simulator's machinery.
+mod config;
+mod faults;
+mod journal;
+mod rate_limits;
+mod world;
+
+// The simulated world.
+mod accounts;
+mod catalog;
+mod clock;
+mod hash;
+mod shipment;
+mod snapshot;
+mod state;
+mod tracking;
+
+// Output.
+mod render;
+
+pub use config::{SimConfig, DEFAULT_CREDITS, DEFAULT_START};
 pub use faults::{FaultConfig, FaultKind, FaultRule, FaultTiming};
+pub use journal::{JournalEntry, JOURNAL_CAPACITY};
 pub use server::{serve, ServerHandle};
-pub use sim::{
-    parse_query, JournalEntry, Outcome, Processed, SimConfig, SimRequest, SimResponse, Simulator,
-    SnapshotError, DEFAULT_CREDITS, DEFAULT_START, JOURNAL_CAPACITY, MAX_BODY,
-};
+pub use simulator::Simulator;
+pub use snapshot::SnapshotError;
 pub use transport::MockTransport;
+pub use wire::{parse_query, Outcome, Processed, SimRequest, SimResponse, MAX_BODY};
 
 /// Scenario prefixes of tracking numbers (case-insensitive) and what they do.
 pub const SCENARIO_PREFIXES: &[(&str, &str)] = &[

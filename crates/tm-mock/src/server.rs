@@ -19,7 +19,9 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::sim::{envelope, Outcome, SimRequest, SimResponse, Simulator, MAX_BODY};
+use crate::render::envelope;
+use crate::simulator::Simulator;
+use crate::wire::{Outcome, SimRequest, SimResponse, MAX_BODY};
 
 /// A running server. Dropping it shuts the server down.
 #[derive(Debug)]

@@ -6,7 +6,8 @@ use async_trait::async_trait;
 use tm_core::transport::percent_encode_into;
 use tm_core::{ApiKey, Transport, TransportError, TransportErrorKind, WireRequest, WireResponse};
 
-use crate::sim::{Outcome, SimRequest, Simulator};
+use crate::simulator::Simulator;
+use crate::wire::{Outcome, SimRequest};
 
 /// A [`Transport`] that calls a [`Simulator`] directly.
 ///
@@ -81,5 +82,12 @@ impl Transport for MockTransport {
                 "connection closed before a response was received (injected fault)",
             )),
         }
+    }
+}
+
+impl Simulator {
+    /// An in-process transport that sends with `api_key`.
+    pub fn transport(&self, api_key: ApiKey) -> MockTransport {
+        MockTransport::new(self.clone(), api_key)
     }
 }

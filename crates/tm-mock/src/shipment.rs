@@ -5,12 +5,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{self, Carrier, Country, Kind};
+use crate::hash::{fnv, mix};
 
-/// The eight v2 main statuses.
+/// The eight v2 main statuses of a tracking.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
-pub(crate) enum St {
+pub(crate) enum Status {
     #[default]
     Pending,
     Notfound,
@@ -22,64 +23,49 @@ pub(crate) enum St {
     Expired,
 }
 
-impl St {
-    pub(crate) const ALL: [St; 8] = [
-        St::Pending,
-        St::Notfound,
-        St::Transit,
-        St::Pickup,
-        St::Delivered,
-        St::Undelivered,
-        St::Exception,
-        St::Expired,
+impl Status {
+    /// Every status, in wire order.
+    pub(crate) const ALL: [Status; 8] = [
+        Status::Pending,
+        Status::Notfound,
+        Status::Transit,
+        Status::Pickup,
+        Status::Delivered,
+        Status::Undelivered,
+        Status::Exception,
+        Status::Expired,
     ];
 
+    /// The wire name (`transit`, …).
     pub(crate) fn as_str(self) -> &'static str {
         match self {
-            St::Pending => "pending",
-            St::Notfound => "notfound",
-            St::Transit => "transit",
-            St::Pickup => "pickup",
-            St::Delivered => "delivered",
-            St::Undelivered => "undelivered",
-            St::Exception => "exception",
-            St::Expired => "expired",
+            Status::Pending => "pending",
+            Status::Notfound => "notfound",
+            Status::Transit => "transit",
+            Status::Pickup => "pickup",
+            Status::Delivered => "delivered",
+            Status::Undelivered => "undelivered",
+            Status::Exception => "exception",
+            Status::Expired => "expired",
         }
     }
 
-    pub(crate) fn parse(s: &str) -> Option<St> {
-        St::ALL.into_iter().find(|st| st.as_str() == s)
+    /// The status of its wire name.
+    pub(crate) fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
-    pub(crate) fn idx(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 
+    /// Whether nothing follows this status.
     fn terminal(self) -> bool {
-        matches!(self, St::Delivered | St::Exception | St::Expired)
+        matches!(
+            self,
+            Status::Delivered | Status::Exception | Status::Expired
+        )
     }
-}
-
-/// 64-bit FNV-1a.
-pub(crate) fn fnv(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for &b in *p {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        h ^= 0xff;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
-/// SplitMix64 finaliser.
-pub(crate) fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
 }
 
 /// What a route ends in.
@@ -130,7 +116,7 @@ pub(crate) enum Leg {
 pub(crate) struct Event {
     /// UTC instant (Unix seconds).
     pub at: i64,
-    pub status: St,
+    pub status: Status,
     pub substatus: Option<&'static str>,
     pub desc: String,
     pub details: String,
@@ -158,7 +144,7 @@ pub(crate) struct Route {
 /// A status at some instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct StatusAt {
-    pub status: St,
+    pub status: Status,
     pub substatus: Option<&'static str>,
     /// Next instant at which the status may change.
     pub next: Option<i64>,
@@ -175,7 +161,7 @@ impl Route {
     pub(crate) fn status_at(&self, t: i64) -> StatusAt {
         if t < self.poll_at {
             return StatusAt {
-                status: St::Pending,
+                status: Status::Pending,
                 substatus: None,
                 next: Some(self.poll_at),
             };
@@ -184,10 +170,10 @@ impl Route {
         let next_event = self.events.get(vis.len()).map(|e| e.at);
         let (mut status, mut sub) = match vis.last() {
             Some(e) => (e.status, e.substatus),
-            None => (St::Notfound, Some("notfound002")),
+            None => (Status::Notfound, Some("notfound002")),
         };
         if t >= self.expire_at && !status.terminal() {
-            status = St::Expired;
+            status = Status::Expired;
             sub = None;
         }
         let next = if status.terminal() {
@@ -210,7 +196,7 @@ impl Route {
         self.visible(t)
             .iter()
             .rev()
-            .find(|e| e.status == St::Delivered)
+            .find(|e| e.status == Status::Delivered)
             .map(|e| e.at)
     }
 }
@@ -324,7 +310,7 @@ pub(crate) fn build(
 
     // (status, substatus, desc, details, leg, node)
     type Step = (
-        St,
+        Status,
         Option<&'static str>,
         String,
         String,
@@ -344,7 +330,7 @@ pub(crate) fn build(
         let phone = format!("1{}", 3_000_000_000u64 + g.rng.u64(..999_999_999));
         let cname = carrier.name_cn.unwrap_or(carrier.name);
         steps.push((
-            St::Transit,
+            Status::Transit,
             Some("transit001"),
             format!("{c1}【{c1}营业部】，{cname} 已揽收"),
             c1.into(),
@@ -352,7 +338,7 @@ pub(crate) fn build(
             Some("ItemReceived"),
         ));
         steps.push((
-            St::Transit,
+            Status::Transit,
             Some("transit002"),
             format!("到{c1}【{c1}转运中心】"),
             c1.into(),
@@ -360,7 +346,7 @@ pub(crate) fn build(
             None,
         ));
         steps.push((
-            St::Transit,
+            Status::Transit,
             Some("transit001"),
             format!("{c1}【{c1}转运中心】，正发往【{c2}转运中心】"),
             c1.into(),
@@ -368,7 +354,7 @@ pub(crate) fn build(
             Some("ItemDispatched"),
         ));
         steps.push((
-            St::Transit,
+            Status::Transit,
             Some("transit002"),
             format!("到{c2}【{c2}转运中心】"),
             c2.into(),
@@ -376,7 +362,7 @@ pub(crate) fn build(
             None,
         ));
         steps.push((
-            St::Transit,
+            Status::Transit,
             Some("transit003"),
             format!("到{c2}【{c2}营业部】"),
             c2.into(),
@@ -384,7 +370,7 @@ pub(crate) fn build(
             Some("DestinationArrived"),
         ));
         steps.push((
-            St::Pickup,
+            Status::Pickup,
             None,
             format!("{c2}【{c2}营业部】，【快递员/{phone}】正在派件"),
             c2.into(),
@@ -392,7 +378,7 @@ pub(crate) fn build(
             None,
         ));
         steps.push((
-            St::Delivered,
+            Status::Delivered,
             Some("delivered003"),
             format!("{c2}【{c2}营业部】，已签收"),
             c2.into(),
@@ -401,7 +387,7 @@ pub(crate) fn build(
         ));
     } else if carrier.kind == Kind::Postal || carrier.kind == Kind::Consolidator {
         steps.push((
-            St::Transit,
+            Status::Transit,
             Some("transit001"),
             "Posting/Collection - Item accepted".into(),
             format!("{},{o1}", origin.name),
@@ -409,7 +395,7 @@ pub(crate) fn build(
             Some("ItemReceived"),
         ));
         steps.push((
-            St::Transit,
+            Status::Transit,
             Some("transit002"),
             "Arrival at processing centre".into(),
             format!("{},{o2} INTERNATIONAL MAIL CENTRE", origin.name),
@@ -418,7 +404,7 @@ pub(crate) fn build(
         ));
         if !domestic {
             steps.push((
-                St::Transit,
+                Status::Transit,
                 Some("transit001"),
                 "Departure from outward office of exchange".into(),
                 format!("{},{o2}", origin.name),
@@ -426,7 +412,7 @@ pub(crate) fn build(
                 Some("ItemDispatched"),
             ));
             steps.push((
-                St::Transit,
+                Status::Transit,
                 Some("transit001"),
                 "Handed over to airline / Item dispatched,Air".into(),
                 format!("{},{o2} AIRPORT", origin.name),
@@ -434,7 +420,7 @@ pub(crate) fn build(
                 Some("DepartfromAirport"),
             ));
             steps.push((
-                St::Transit,
+                Status::Transit,
                 Some("transit004"),
                 "Arrival at inward office of exchange".into(),
                 format!("{},{d1}", dest.name),
@@ -442,7 +428,7 @@ pub(crate) fn build(
                 Some("ArrivalfromAbroad"),
             ));
             steps.push((
-                St::Transit,
+                Status::Transit,
                 Some("transit005"),
                 "Customs clearance completed, item released".into(),
                 format!("{},{d1}", dest.name),
@@ -451,7 +437,7 @@ pub(crate) fn build(
             ));
         }
         steps.push((
-            St::Transit,
+            Status::Transit,
             Some("transit003"),
             "Arrival at delivery office".into(),
             format!("{},{d2}", dest.name),
@@ -459,7 +445,7 @@ pub(crate) fn build(
             Some("DestinationArrived"),
         ));
         steps.push((
-            St::Pickup,
+            Status::Pickup,
             None,
             "Out for delivery".into(),
             format!("{},{d2}", dest.name),
@@ -467,7 +453,7 @@ pub(crate) fn build(
             None,
         ));
         steps.push((
-            St::Delivered,
+            Status::Delivered,
             Some("delivered001"),
             "Delivered - Item delivered to addressee".into(),
             format!("{},{d2}", dest.name),
@@ -476,7 +462,7 @@ pub(crate) fn build(
         ));
     } else {
         steps.push((
-            St::Transit,
+            Status::Transit,
             Some("transit001"),
             "Shipment picked up".into(),
             format!("{o1} - {}", origin.code),
@@ -484,7 +470,7 @@ pub(crate) fn build(
             Some("ItemReceived"),
         ));
         steps.push((
-            St::Transit,
+            Status::Transit,
             Some("transit002"),
             format!("Processed at {o2} - {}", origin.code),
             format!("{o2} - {}", origin.code),
@@ -492,7 +478,7 @@ pub(crate) fn build(
             None,
         ));
         steps.push((
-            St::Transit,
+            Status::Transit,
             Some("transit001"),
             format!("Departed facility in {o2} - {}", origin.code),
             format!("{o2} - {}", origin.code),
@@ -501,7 +487,7 @@ pub(crate) fn build(
         ));
         if !domestic {
             steps.push((
-                St::Transit,
+                Status::Transit,
                 Some("transit004"),
                 format!("Arrived at sort facility {d1} - {}", dest.code),
                 format!("{d1} - {}", dest.code),
@@ -509,7 +495,7 @@ pub(crate) fn build(
                 Some("ArrivalfromAbroad"),
             ));
             steps.push((
-                St::Transit,
+                Status::Transit,
                 Some("transit005"),
                 format!("Clearance processing complete at {d1} - {}", dest.code),
                 format!("{d1} - {}", dest.code),
@@ -518,7 +504,7 @@ pub(crate) fn build(
             ));
         }
         steps.push((
-            St::Transit,
+            Status::Transit,
             Some("transit003"),
             format!("Arrived at delivery facility in {d2} - {}", dest.code),
             format!("{d2} - {}", dest.code),
@@ -526,7 +512,7 @@ pub(crate) fn build(
             Some("DestinationArrived"),
         ));
         steps.push((
-            St::Pickup,
+            Status::Pickup,
             None,
             "With delivery courier - Out for delivery".into(),
             format!("{d2} - {}", dest.code),
@@ -534,7 +520,7 @@ pub(crate) fn build(
             None,
         ));
         steps.push((
-            St::Delivered,
+            Status::Delivered,
             Some("delivered003"),
             format!("Delivered - Signed for by: {name}"),
             format!("{d2} - {}", dest.code),
@@ -551,7 +537,7 @@ pub(crate) fn build(
         Scenario::Exception => {
             steps.truncate(steps.len() - 2);
             steps.push((
-                St::Exception,
+                Status::Exception,
                 Some("exception007"),
                 "Shipment exception - item damaged in transit".into(),
                 last_details,
@@ -562,7 +548,7 @@ pub(crate) fn build(
         Scenario::Return => {
             steps.truncate(steps.len() - 1);
             steps.push((
-                St::Exception,
+                Status::Exception,
                 Some("exception009"),
                 "Delivery refused by addressee".into(),
                 last_details.clone(),
@@ -570,7 +556,7 @@ pub(crate) fn build(
                 None,
             ));
             steps.push((
-                St::Exception,
+                Status::Exception,
                 Some("exception011"),
                 "Item being returned to sender".into(),
                 last_details,
@@ -578,7 +564,7 @@ pub(crate) fn build(
                 None,
             ));
             steps.push((
-                St::Exception,
+                Status::Exception,
                 Some("exception010"),
                 "Item returned to sender".into(),
                 format!("{},{o1}", origin.name),
@@ -596,7 +582,7 @@ pub(crate) fn build(
             let det = steps.last().map(|s| s.3.clone()).unwrap_or_default();
             let leg = steps.last().map_or(Leg::Origin, |s| s.4);
             steps.push((
-                St::Exception,
+                Status::Exception,
                 Some("exception006"),
                 "Held by customs - import clearance pending".into(),
                 det,
@@ -607,7 +593,7 @@ pub(crate) fn build(
         Scenario::Failed => {
             steps.truncate(steps.len() - 1);
             steps.push((
-                St::Undelivered,
+                Status::Undelivered,
                 None,
                 "Delivery attempt failed - addressee not available, notice left".into(),
                 last_details,
@@ -618,7 +604,7 @@ pub(crate) fn build(
         Scenario::Pickup => {
             steps.truncate(steps.len() - 2);
             steps.push((
-                St::Pickup,
+                Status::Pickup,
                 None,
                 "Available for collection at pickup point".into(),
                 last_details,
@@ -646,7 +632,10 @@ pub(crate) fn build(
     let mut events = Vec::with_capacity(steps.len());
     for ((status, sub, desc, details, leg, node), w) in steps.into_iter().zip(weights) {
         t += span * w / wsum + g.rng.i64(0..1800);
-        if scenario == Scenario::Return && status == St::Exception && sub == Some("exception010") {
+        if scenario == Scenario::Return
+            && status == Status::Exception
+            && sub == Some("exception010")
+        {
             t += 5 * 86_400;
         }
         if node == Some("ArrivalfromAbroad") {
@@ -716,15 +705,15 @@ mod tests {
         let t0 = 1_767_600_000;
         let far = t0 + 200 * 86_400;
         let cases = [
-            ("TMDELIV0001", St::Delivered),
-            ("TMNOTFOUND01", St::Expired),
-            ("TMEXCEPT0001", St::Exception),
-            ("TMRETURN0001", St::Exception),
-            ("TMEXPIRE0001", St::Expired),
-            ("TMCUSTOMS001", St::Exception),
-            ("TMFAILED0001", St::Expired),
-            ("TMPICKUP0001", St::Expired),
-            ("TMSLOW000001", St::Delivered),
+            ("TMDELIV0001", Status::Delivered),
+            ("TMNOTFOUND01", Status::Expired),
+            ("TMEXCEPT0001", Status::Exception),
+            ("TMRETURN0001", Status::Exception),
+            ("TMEXPIRE0001", Status::Expired),
+            ("TMCUSTOMS001", Status::Exception),
+            ("TMFAILED0001", Status::Expired),
+            ("TMPICKUP0001", Status::Expired),
+            ("TMSLOW000001", Status::Delivered),
         ];
         for code in ["dhl", "china-post", "sto", "yanwen"] {
             for (n, want) in cases {
@@ -734,28 +723,31 @@ mod tests {
         }
         assert_eq!(
             route("ups", "TMDELIV0001").status_at(t0).status,
-            St::Delivered
+            Status::Delivered
         );
         assert_eq!(
             route("ups", "TMNOTFOUND01").status_at(t0 + 7200).status,
-            St::Notfound
+            Status::Notfound
         );
         assert_eq!(
             route("ups", "TMFAILED0001")
                 .status_at(t0 + 20 * 86_400)
                 .status,
-            St::Undelivered
+            Status::Undelivered
         );
         assert_eq!(
             route("ups", "TMPICKUP0001")
                 .status_at(t0 + 20 * 86_400)
                 .status,
-            St::Pickup
+            Status::Pickup
         );
         assert_eq!(
             route("ups", "TMCUSTOMS001").status_at(far).substatus,
             Some("exception006")
         );
-        assert_eq!(route("ups", "X1234567").status_at(t0).status, St::Pending);
+        assert_eq!(
+            route("ups", "X1234567").status_at(t0).status,
+            Status::Pending
+        );
     }
 }

@@ -1,0 +1,59 @@
+//! The admin API under `/_mock/`: clock, faults, journal, accounts, rate
+//! limits and reset. Admin requests are never faulted nor journaled.
+//!
+//! | route | handler |
+//! |---|---|
+//! | `GET /_mock/clock`, `POST /_mock/clock` | [`clock::get_clock`], [`clock::set_clock`] |
+//! | `GET`, `POST`/`PUT`, `DELETE /_mock/faults` | [`faults::get_faults`], [`faults::set_faults`], [`faults::clear_faults`] |
+//! | `GET`, `DELETE /_mock/journal` | [`journal::get_journal`], [`journal::clear_journal`] |
+//! | `POST /_mock/accounts` | [`accounts::set_account`] |
+//! | `POST /_mock/rate-limits` | [`rate_limits::set_rate_limits`] |
+//! | `POST /_mock/reset` | [`reset::reset`] |
+
+mod accounts;
+mod clock;
+mod faults;
+mod journal;
+mod rate_limits;
+mod reset;
+
+use http::Method;
+use serde_json::{json, Value};
+
+use crate::render::error;
+use crate::wire::SimResponse;
+use crate::world::World;
+
+/// Routes one admin request; `segments` are the path after `/_mock`.
+pub(crate) fn handle(
+    w: &mut World,
+    method: &Method,
+    segments: &[String],
+    body: &[u8],
+) -> SimResponse {
+    let path: Vec<&str> = segments.iter().map(String::as_str).collect();
+    match (method.as_str(), path.as_slice()) {
+        ("GET", ["clock"]) => clock::get_clock(w),
+        ("POST", ["clock"]) => clock::set_clock(w, body),
+        ("GET", ["faults"]) => faults::get_faults(w),
+        ("POST" | "PUT", ["faults"]) => faults::set_faults(w, body),
+        ("DELETE", ["faults"]) => faults::clear_faults(w),
+        ("GET", ["journal"]) => journal::get_journal(w),
+        ("DELETE", ["journal"]) => journal::clear_journal(w),
+        ("POST", ["reset"]) => reset::reset(w),
+        ("POST", ["rate-limits"]) => rate_limits::set_rate_limits(w, body),
+        ("POST", ["accounts"]) => accounts::set_account(w, body),
+        (_, ["clock" | "faults" | "journal" | "reset" | "accounts" | "rate-limits"]) => {
+            error(405, "Method Not Allowed.")
+        }
+        _ => error(404, "The requested resource does not exist."),
+    }
+}
+
+/// The JSON body of an admin request (an empty body is `{}`), or the 4012 answer.
+fn parse_body(body: &[u8]) -> Result<Value, Box<SimResponse>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    serde_json::from_slice(body).map_err(|e| Box::new(error(4012, &format!("Invalid JSON: {e}"))))
+}

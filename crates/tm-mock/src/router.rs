@@ -1,0 +1,280 @@
+//! The router: one request in, one answer out, in one direction —
+//! target (parsed before the lock) → admin API or faults → authentication and
+//! rate limits → call handler ([`crate::api`]) → journal → rendering (a
+//! tracking is rendered after the lock is released).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::admin;
+use crate::api::{self, Call, CallInput, Unresolved};
+use crate::faults::{fault_name, injected_response, FaultKind, FaultTiming};
+use crate::journal::{journal_meta_code, RequestInfo, Sent};
+use crate::render::{self, error, success, success_sized, with_retry_after, TrackingView};
+use crate::tracking::StoredTracking;
+use crate::wire::{parse_query, segments, Outcome, Processed, SimRequest, SimResponse, MAX_BODY};
+use crate::world::{self, World};
+
+/// What the router needs from a request that does not depend on the world:
+/// computed before the lock is taken.
+struct Target {
+    /// Decoded path segments without `v2`.
+    segments: Vec<String>,
+    /// An admin (`/_mock/...`) request.
+    admin: bool,
+    /// The API call, or why there is none.
+    call: Result<Call, Unresolved>,
+    /// Decoded query pairs.
+    query: Vec<(String, String)>,
+}
+
+impl Target {
+    fn new(req: &SimRequest) -> Self {
+        let segments = segments(&req.path);
+        let admin = segments.first().is_some_and(|s| s == "_mock");
+        let call = api::resolve(&req.method, &segments);
+        let query = if admin {
+            Vec::new()
+        } else {
+            parse_query(&req.query)
+        };
+        Self {
+            segments,
+            admin,
+            call,
+            query,
+        }
+    }
+
+    /// The call name fault rules match on (`unknown` without a call).
+    fn call_name(&self) -> &'static str {
+        self.call.as_ref().map_or("unknown", Call::name)
+    }
+
+    /// Path without `/v2` and trailing slash, for fault path patterns.
+    fn fault_path(&self) -> String {
+        format!("/{}", self.segments.join("/"))
+    }
+}
+
+/// What the router answers: a response, or a tracking to render once the
+/// world lock is released.
+enum Reply {
+    Ready(SimResponse),
+    /// A `GET /trackings/{carrier}/{number}` success, seen at `t`.
+    Tracking {
+        tracking: Arc<StoredTracking>,
+        seed: u64,
+        t: i64,
+    },
+}
+
+impl From<SimResponse> for Reply {
+    fn from(r: SimResponse) -> Self {
+        Reply::Ready(r)
+    }
+}
+
+impl Reply {
+    /// HTTP status and meta code, for the journal.
+    fn codes(&self) -> (u16, Option<i64>) {
+        match self {
+            Reply::Ready(r) => (r.status.as_u16(), journal_meta_code(r)),
+            Reply::Tracking { .. } => (200, Some(200)),
+        }
+    }
+
+    /// The response (renders a tracking).
+    fn finish(self) -> SimResponse {
+        match self {
+            Reply::Ready(r) => r,
+            Reply::Tracking { tracking, seed, t } => success_sized(
+                200,
+                &TrackingView {
+                    route: tracking.route(seed),
+                    s: &tracking,
+                    t,
+                },
+                render::TRACKING_BODY_CAPACITY,
+            ),
+        }
+    }
+}
+
+/// Routes one request without fault injection (rate limits apply when on)
+/// and journals it.
+pub(crate) fn handle(world: &Mutex<World>, req: SimRequest) -> SimResponse {
+    let target = Target::new(&req);
+    let mut w = world::lock(world);
+    let (reply, info) = route(&mut w, &req, &target);
+    if let Some(info) = info {
+        journal(&mut w, req, Some(reply.codes()), info, None);
+    }
+    drop(w);
+    reply.finish()
+}
+
+/// Routes one request with fault injection; what the transports and the
+/// HTTP server call.
+pub(crate) fn process(world: &Mutex<World>, req: SimRequest) -> Processed {
+    // Everything that depends only on the request is done before locking.
+    let target = Target::new(&req);
+    let name = target.call_name();
+    let mut w = world::lock(world);
+    // Admin requests are never faulted; without rules nothing is drawn.
+    let decision = if target.admin || w.faults.config.rules.is_empty() {
+        Default::default()
+    } else {
+        w.faults.decide(name, &target.fault_path())
+    };
+    let latency = Duration::from_millis(decision.latency_ms);
+    let Some(rule) = decision.fault else {
+        let (reply, info) = route(&mut w, &req, &target);
+        if let Some(info) = info {
+            journal(&mut w, req, Some(reply.codes()), info, None);
+        }
+        drop(w);
+        // A tracking is rendered here, outside the lock.
+        return Processed {
+            latency,
+            outcome: Outcome::Respond(reply.finish()),
+        };
+    };
+    let applied = if rule.timing() == FaultTiming::After {
+        let (reply, info) = route(&mut w, &req, &target);
+        Some((reply.finish(), info))
+    } else {
+        None
+    };
+    let info = match &applied {
+        Some((_, info)) => info.clone(),
+        None => Some(RequestInfo {
+            account: None,
+            endpoint: Some(name.to_string()).filter(|n| n != "unknown"),
+        }),
+    };
+    let outcome = match rule.kind {
+        FaultKind::Drop => Outcome::Drop,
+        FaultKind::Truncate => {
+            let resp = match applied {
+                Some((r, _)) => r,
+                None => error(500, "Internal server error."),
+            };
+            let keep = rule
+                .keep_bytes
+                .unwrap_or(resp.body.len() / 2)
+                .min(resp.body.len().saturating_sub(1));
+            Outcome::Truncate(resp, keep)
+        }
+        _ => Outcome::Respond(injected_response(&rule)),
+    };
+    if let (Some(info), false) = (info, target.admin) {
+        let sent = match &outcome {
+            Outcome::Respond(r) | Outcome::Truncate(r, _) => Some(r),
+            Outcome::Drop => None,
+        };
+        let sent = sent.map(|r| (r.status.as_u16(), journal_meta_code(r)));
+        journal(&mut w, req, sent, info, fault_name(rule.kind));
+    }
+    Processed { latency, outcome }
+}
+
+/// Journals `req` (its path and query move into the entry).
+fn journal(w: &mut World, req: SimRequest, sent: Sent, info: RequestInfo, fault: Option<String>) {
+    w.journal
+        .record(&req.method, req.path, req.query, sent, info, fault);
+}
+
+/// The router proper. `None` info means "admin request, do not journal".
+fn route(w: &mut World, req: &SimRequest, target: &Target) -> (Reply, Option<RequestInfo>) {
+    if target.admin {
+        let resp = admin::handle(w, &req.method, &target.segments[1..], &req.body);
+        return (resp.into(), None);
+    }
+    let call = match &target.call {
+        Ok(call) => call,
+        Err(Unresolved::MethodNotAllowed) => {
+            return (
+                error(405, "Method Not Allowed.").into(),
+                Some(RequestInfo::default()),
+            );
+        }
+        Err(Unresolved::NotFound) => {
+            return (
+                error(404, "The requested resource does not exist.").into(),
+                Some(RequestInfo::default()),
+            );
+        }
+    };
+    let mut info = RequestInfo {
+        account: None,
+        endpoint: Some(call.name().to_string()),
+    };
+    // The same limit the HTTP front door enforces, so both doors agree.
+    if req.body.len() > MAX_BODY {
+        return (
+            error(4012, "The request body is larger than 1 MiB.").into(),
+            Some(info),
+        );
+    }
+    let acct = match authenticate(w, req) {
+        Ok(acct) => acct,
+        Err(code) => return (error(code, api::standard_message(code)).into(), Some(info)),
+    };
+    info.account = Some(w.state.accounts[acct].label.clone());
+    if w.state.accounts[acct].deleted {
+        return (error(4002, api::standard_message(4002)).into(), Some(info));
+    }
+    if let Err(secs) = w.rate_limits.check(acct, call.rate_class()) {
+        return (
+            with_retry_after(error(429, "Too Many Requests"), secs).into(),
+            Some(info),
+        );
+    }
+    if let Call::GetTracking { carrier, number } = call {
+        // The tracking is rendered by `Reply::finish`, after the lock is released.
+        let state = &w.state;
+        let reply = match api::trackings::find_tracking(state, acct, carrier, number) {
+            Ok(tracking) => Reply::Tracking {
+                tracking: Arc::clone(tracking),
+                seed: state.seed,
+                t: state.now,
+            },
+            Err(e) => error(e.code, &e.message).into(),
+        };
+        return (reply, Some(info));
+    }
+    let input = CallInput {
+        body: &req.body,
+        query: &target.query,
+        lang: req.headers.get("lang").and_then(|v| v.to_str().ok()),
+    };
+    let resp = match api::dispatch(&mut w.state, acct, call, input) {
+        Ok((code, data)) => success(code, &data),
+        Err(e) => error(e.code, &e.message),
+    };
+    (resp.into(), Some(info))
+}
+
+/// The account of the request's key: `Err(4001)` without an accepted key. In
+/// open mode an unknown non-empty key gets a new account.
+fn authenticate(w: &mut World, req: &SimRequest) -> Result<usize, i64> {
+    let key = req
+        .headers
+        .get(tm_core::transport::API_KEY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .unwrap_or("");
+    if key.is_empty() {
+        return Err(4001);
+    }
+    let h = crate::accounts::key_hash(key);
+    match w.state.accounts.find(h) {
+        Some(i) => Ok(i),
+        None if w.state.open => {
+            let c = w.state.default_credits;
+            Ok(w.state.add_account(h, c))
+        }
+        None => Err(4001),
+    }
+}
