@@ -29,6 +29,7 @@ pub mod retry;
 pub mod secret;
 pub mod transport;
 pub mod validate;
+pub mod webhook;
 
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_util;
