@@ -19,6 +19,8 @@ PY="$VENV/bin/python"
 
 echo "==> installing build and test tools"
 "$PY" -m pip install --quiet --disable-pip-version-check "maturin>=1.9.4,<2" "pytest>=7" "mypy>=1.8"
+# Flask: the README's webhook receiver example (tests/python/test_webhooks_readme.py) runs against it.
+"$PY" -m pip install --quiet --disable-pip-version-check "flask>=3,<4"
 
 echo "==> building the wheel"
 mkdir -p dist

@@ -91,3 +91,4 @@ __all__ = [
     "ValidationError",
     "__version__",
 ]
+from tm_py import webhooks as webhooks  # noqa: E402  (tm_py.webhooks after `import tm_py`)

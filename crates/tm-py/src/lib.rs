@@ -17,6 +17,7 @@ mod mock;
 mod models;
 mod pager;
 mod runtime;
+mod webhook;
 
 use pyo3::prelude::*;
 
@@ -34,5 +35,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pager::AsyncTrackingIterator>()?;
     m.add_class::<pager::AsyncPageIterator>()?;
     mock::register(m)?;
+    webhook::register(m)?;
     Ok(())
 }

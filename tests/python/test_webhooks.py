@@ -1,0 +1,166 @@
+"""tm_py.webhooks: verify/sign against vectors computed here with Python's own hmac."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from typing import Any
+
+import pytest
+
+import tm_py
+from tm_py import webhooks
+
+EMAIL = "shop@example.com"
+T = 1488249109
+
+
+def py_sign(key: str, time_str: object) -> str:
+    # Independent of tm: the standard library's HMAC.
+    return hmac.new(key.encode(), str(time_str).encode(), hashlib.sha256).hexdigest()
+
+
+def tracking() -> dict[str, Any]:
+    return {
+        "id": "0b5a3a1c2e7d4f00a1b2c3d4e5f60718",
+        "tracking_number": "RR123456789CN",
+        "carrier_code": "china-post",
+        "status": "transit",
+        "substatus": "transit001",
+        "track_update": True,
+    }
+
+
+def body(info: Any, *, inside_data: bool = False) -> bytes:
+    data = tracking()
+    doc: dict[str, Any] = {"meta": {"code": 200, "type": "Success", "message": "Success"}, "data": data}
+    if inside_data:
+        data["verifyInfo"] = info
+    else:
+        doc["verifyInfo"] = info
+    return json.dumps(doc).encode()
+
+
+def test_known_vector_from_python_hmac() -> None:
+    sig = py_sign(EMAIL, T)
+    assert webhooks.sign(EMAIL, T) == sig
+    event = webhooks.verify(body({"timeStr": T, "signature": sig}), EMAIL, now=T + 5)
+    assert isinstance(event, webhooks.WebhookEvent)
+    assert isinstance(event.tracking, tm_py.Tracking)
+    assert event.tracking.tracking_number == "RR123456789CN"
+    assert event.tracking.status == tm_py.Status.TRANSIT
+    assert event.time_str == T
+    assert event.signature == sig
+    assert event.placement == "top_level"
+    assert event.key_index == 0
+
+
+def test_both_placements_and_string_time() -> None:
+    sig = py_sign(EMAIL, T)
+    event = webhooks.verify(body({"timeStr": str(T), "signature": sig}, inside_data=True), EMAIL, now=T)
+    assert event.placement == "inside_data"
+    assert event.time_str == T
+
+
+def test_several_candidate_emails_and_bytes_like() -> None:
+    raw = body({"timeStr": T, "signature": py_sign(EMAIL, T)})
+    event = webhooks.verify(bytearray(raw), ["old@example.com", EMAIL], now=T)
+    assert event.key_index == 1
+    assert webhooks.verify(memoryview(raw), (EMAIL,), now=T).time_str == T
+
+
+def test_now_accepts_aware_datetime_and_rejects_naive() -> None:
+    raw = body({"timeStr": T, "signature": py_sign(EMAIL, T)})
+    aware = dt.datetime.fromtimestamp(T + 60, tz=dt.timezone.utc)
+    assert webhooks.verify(raw, EMAIL, now=aware).time_str == T
+    with pytest.raises(TypeError):
+        webhooks.verify(raw, EMAIL, now=dt.datetime(2017, 2, 28))
+
+
+def test_tampered_signature_and_time_are_signature_errors() -> None:
+    sig = py_sign(EMAIL, T)
+    bad = ("0" if sig[0] != "0" else "1") + sig[1:]
+    with pytest.raises(webhooks.WebhookSignatureError) as e:
+        webhooks.verify(body({"timeStr": T, "signature": bad}), EMAIL, now=T)
+    assert e.value.kind == "bad_signature"
+    with pytest.raises(webhooks.WebhookSignatureError):
+        webhooks.verify(body({"timeStr": T + 1, "signature": sig}), EMAIL, now=T)
+    with pytest.raises(webhooks.WebhookSignatureError):
+        webhooks.verify(body({"timeStr": T, "signature": sig}), "other@example.com", now=T)
+
+
+def test_stale_and_future_are_distinct() -> None:
+    raw = body({"timeStr": T, "signature": py_sign(EMAIL, T)})
+    assert webhooks.verify(raw, EMAIL, now=T + 300).time_str == T
+    with pytest.raises(webhooks.StaleWebhookError):
+        webhooks.verify(raw, EMAIL, now=T + 301)
+    with pytest.raises(webhooks.FutureWebhookError):
+        webhooks.verify(raw, EMAIL, now=T - 301)
+    with pytest.raises(webhooks.StaleWebhookError):
+        webhooks.verify(raw, EMAIL, now=T + 61, tolerance=60)
+    # Only an explicit None skips the time check; the signature still counts.
+    assert webhooks.verify(raw, EMAIL, now=T + 10**8, tolerance=None).time_str == T
+    with pytest.raises(webhooks.WebhookSignatureError):
+        webhooks.verify(raw, "x@example.com", tolerance=None)
+    # Default `now` is the real clock: a 2017 timeStr is stale.
+    with pytest.raises(webhooks.StaleWebhookError):
+        webhooks.verify(raw, EMAIL)
+
+
+def test_missing_and_malformed_are_distinct() -> None:
+    sig = py_sign(EMAIL, T)
+    with pytest.raises(webhooks.MissingVerifyInfoError):
+        webhooks.verify(json.dumps({"data": tracking()}).encode(), EMAIL, now=T)
+    with pytest.raises(webhooks.MissingWebhookFieldError) as e:
+        webhooks.verify(body({"signature": sig}), EMAIL, now=T)
+    assert e.value.field == "timeStr"
+    with pytest.raises(webhooks.MissingWebhookFieldError) as e:
+        webhooks.verify(body({"timeStr": T}), EMAIL, now=T)
+    assert e.value.field == "signature"
+    with pytest.raises(webhooks.InvalidWebhookFieldError) as invalid:
+        webhooks.verify(body({"timeStr": "soon", "signature": sig}), EMAIL, now=T)
+    assert invalid.value.field == "timeStr"
+    with pytest.raises(webhooks.MalformedWebhookError):
+        webhooks.verify(b"tracking_number=RR123456789CN", EMAIL, now=T)
+    with pytest.raises(webhooks.NoWebhookKeyError):
+        webhooks.verify(body({"timeStr": T, "signature": sig}), [], now=T)
+    with pytest.raises(webhooks.NoWebhookKeyError):
+        webhooks.verify(body({"timeStr": T, "signature": sig}), "", now=T)
+
+
+def test_errors_live_under_tracking_more_error() -> None:
+    for cls in (
+        webhooks.NoWebhookKeyError,
+        webhooks.MalformedWebhookError,
+        webhooks.MissingVerifyInfoError,
+        webhooks.MissingWebhookFieldError,
+        webhooks.InvalidWebhookFieldError,
+        webhooks.WebhookSignatureError,
+        webhooks.StaleWebhookError,
+        webhooks.FutureWebhookError,
+    ):
+        assert issubclass(cls, webhooks.WebhookVerificationError)
+        assert issubclass(cls, tm_py.TrackingMoreError)
+    with pytest.raises(tm_py.TrackingMoreError):
+        webhooks.verify(b"{}", EMAIL, now=T)
+
+
+def test_argument_types_are_checked() -> None:
+    with pytest.raises(TypeError):
+        webhooks.verify("{}", EMAIL)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        webhooks.verify(b"{}", EMAIL, tolerance=-1)
+
+
+def test_signed_body_round_trips_a_simulator_tracking() -> None:
+    sim = tm_py.Simulator(seed=3)
+    with sim.client() as client:
+        client.create_tracking("usps", "9400111899223197428490")
+        sim.advance(2 * 86400)
+        t = client.get_tracking("usps", "9400111899223197428490")
+    raw = webhooks.signed_body(t, EMAIL, T)
+    doc = json.loads(raw)
+    assert doc["verifyInfo"] == {"timeStr": T, "signature": py_sign(EMAIL, T)}
+    assert webhooks.verify(raw, EMAIL, now=T).tracking == t
