@@ -462,6 +462,8 @@ pub(crate) enum Command {
         #[arg(long, conflicts_with_all = ["mock", "mock_state"])]
         server_clock: bool,
     },
+    /// Verify or receive webhook deliveries (tm webhook verify|listen; no API key needed).
+    Webhook(crate::webhook::WebhookArgs),
     /// Import the sample shipments into the simulator, advance its clock, print statuses.
     ///
     /// Always runs on the in-process simulator (no key needed); with --mock-state the

@@ -14,6 +14,7 @@ mod error;
 mod input;
 mod output;
 mod watch;
+mod webhook;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -62,6 +63,10 @@ fn redact(message: &str, secret: Option<&str>) -> String {
 
 async fn run(cli: Cli) -> CliResult {
     let g = cli.global;
+    // Webhook commands need no API key and no backend.
+    if let Command::Webhook(args) = cli.command {
+        return webhook::run(args, g.output).await;
+    }
     let demo = matches!(cli.command, Command::Demo { .. });
     if demo && g.base_url.is_some() {
         return Err(CliError::Usage(
@@ -196,6 +201,8 @@ async fn dispatch(b: &Backend, command: Command, g: &Global) -> CliResult {
             out.flush()?;
             return r;
         }
+        // Normally handled in `run` before a backend is built; harmless here too.
+        Command::Webhook(args) => return webhook::run(args, g.output).await,
         Command::Demo { days, step, file } => watch::demo(b, days, step, file.as_deref()).await?,
     };
     print(g, &rendered)
