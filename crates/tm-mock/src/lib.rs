@@ -62,6 +62,9 @@ mod tracking;
 // Output.
 mod render;
 
+// Push: webhook delivery.
+mod webhooks;
+
 pub use config::{SimConfig, DEFAULT_CREDITS, DEFAULT_START};
 pub use faults::{FaultConfig, FaultKind, FaultRule, FaultTiming};
 pub use journal::{JournalEntry, JOURNAL_CAPACITY};
@@ -69,6 +72,12 @@ pub use server::{serve, ServerHandle};
 pub use simulator::Simulator;
 pub use snapshot::SnapshotError;
 pub use transport::MockTransport;
+pub use webhooks::{
+    DeliveryOutcome, DeliveryRecord, QueuedWebhook, WebhookConfigError, WebhookEndpoint,
+    WebhookFaults, ATTEMPT_TIMEOUT as WEBHOOK_ATTEMPT_TIMEOUT,
+    DELIVERY_LOG_CAPACITY as WEBHOOK_LOG_CAPACITY, MAX_ENDPOINTS_PER_ACCOUNT,
+    MAX_RETRIES as WEBHOOK_MAX_RETRIES, QUEUE_CAPACITY as WEBHOOK_QUEUE_CAPACITY,
+};
 pub use wire::{parse_query, Outcome, Processed, SimRequest, SimResponse, MAX_BODY};
 
 /// Scenario prefixes of tracking numbers (case-insensitive) and what they do.

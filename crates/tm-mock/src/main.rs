@@ -53,6 +53,10 @@ struct ServeArgs {
     /// Per-key rate limits.
     #[arg(long = "rate-limits", value_enum, default_value = "on")]
     rate_limits: OnOff,
+    /// Webhook URL for every account (repeatable, at most 4): deliveries signed with each
+    /// account's getuserinfo e-mail, sent as the simulated clock moves.
+    #[arg(long = "webhook", value_name = "URL")]
+    webhooks: Vec<String>,
 }
 
 async fn wait_for_signal() {
@@ -103,6 +107,12 @@ fn main() -> std::process::ExitCode {
     };
     runtime.block_on(async move {
         let sim = Simulator::new(config);
+        for url in &args.webhooks {
+            if let Err(e) = sim.add_webhook(url, &[], None) {
+                eprintln!("tm-mock: --webhook {url}: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+        }
         let handle = match tm_mock::serve(sim, args.addr).await {
             Ok(h) => h,
             Err(e) => {

@@ -220,6 +220,10 @@ async fn handle(sim: Simulator, req: Request<Incoming>) -> Result<Response<MockB
         headers: parts.headers,
         body,
     };
+    // Moving the clock and redelivering send webhooks: awaited here, outside the lock.
+    if let Some(resp) = sim.admin_outside_lock_async(&sreq).await {
+        return Ok(to_http(resp, None));
+    }
     let processed = sim.process(sreq);
     if !processed.latency.is_zero() {
         tokio::time::sleep(processed.latency).await;

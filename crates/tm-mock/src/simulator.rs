@@ -48,7 +48,7 @@ impl Simulator {
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, World> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, World> {
         world::lock(&self.world)
     }
 
@@ -57,19 +57,23 @@ impl Simulator {
         DateTime::from_timestamp(self.lock().state.now, 0).unwrap_or_default()
     }
 
-    /// Moves the clock forward by `d` and applies due status changes.
+    /// Moves the clock forward by `d` and applies due status changes. With webhook URLs
+    /// registered it returns once every delivery attempt due by the new time has finished
+    /// (over HTTP, on a private thread; inside async code prefer
+    /// [`Simulator::advance_async`]).
     pub fn advance(&self, d: Duration) {
-        let mut w = self.lock();
-        let t = w
+        let t = self
+            .lock()
             .state
             .now
             .saturating_add(i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2));
-        w.state.set_now(t);
+        self.move_clock_blocking(t);
     }
 
-    /// Sets the clock (backwards too; that recomputes every status).
+    /// Sets the clock (backwards too; that recomputes every status and drops pending
+    /// webhook work). Forward, like [`Simulator::advance`].
     pub fn set_now(&self, t: DateTime<Utc>) {
-        self.lock().state.set_now(t.timestamp());
+        self.move_clock_blocking(t.timestamp());
     }
 
     /// Turns rate limits on or off.
@@ -172,12 +176,21 @@ impl Simulator {
     /// Routes one request without fault injection (rate limits apply when on)
     /// and journals it.
     pub fn handle(&self, req: SimRequest) -> SimResponse {
+        if let Some(resp) = self.admin_outside_lock(&req) {
+            return resp;
+        }
         router::handle(&self.world, req)
     }
 
     /// Routes one request with fault injection; what the transports and the
     /// HTTP server call.
     pub fn process(&self, req: SimRequest) -> Processed {
+        if let Some(resp) = self.admin_outside_lock(&req) {
+            return Processed {
+                latency: Duration::ZERO,
+                outcome: crate::wire::Outcome::Respond(resp),
+            };
+        }
         router::process(&self.world, req)
     }
 }

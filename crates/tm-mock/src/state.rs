@@ -52,7 +52,12 @@ impl State {
 
     /// The status of a tracking now, and when it may next change.
     fn status_now(&self, s: &StoredTracking, route: &Route) -> StatusAt {
-        let mut status = route.status_at(s.seen_at(self.now));
+        Self::status_at(s, route, self.now)
+    }
+
+    /// The status of a tracking when the clock reads `t`, and when it may next change.
+    pub(crate) fn status_at(s: &StoredTracking, route: &Route, t: i64) -> StatusAt {
+        let mut status = route.status_at(s.seen_at(t));
         if s.frozen_at.is_some() {
             status.next = None;
         }
@@ -156,6 +161,16 @@ impl State {
 
     /// Moves the clock and applies due status changes.
     pub(crate) fn set_now(&mut self, t: i64) {
+        self.set_now_with(t, &mut |_, _, _| {});
+    }
+
+    /// [`State::set_now`], calling `changed(time, account, tracking)` for every change
+    /// applied on the way forward, in time order (webhooks turn them into events).
+    pub(crate) fn set_now_with(
+        &mut self,
+        t: i64,
+        changed: &mut dyn FnMut(i64, u32, &StoredTracking),
+    ) {
         if t >= self.now {
             self.now = t;
             while let Some(&first) = self.schedule.first() {
@@ -172,6 +187,9 @@ impl State {
                     s.next_at = None;
                 }
                 self.refresh(acct as usize, id);
+                if let Some(s) = self.accounts[acct as usize].trackings.get(&id) {
+                    changed(first.0, acct, s);
+                }
             }
         } else {
             self.now = t;

@@ -9,6 +9,7 @@ use crate::faults::{FaultConfig, FaultState};
 use crate::journal::Journal;
 use crate::rate_limits::RateLimiter;
 use crate::state::State;
+use crate::webhooks::Webhooks;
 
 /// The state and machinery of one simulator.
 #[derive(Debug)]
@@ -23,6 +24,8 @@ pub(crate) struct World {
     pub faults: FaultState,
     /// Requests received.
     pub journal: Journal,
+    /// Webhook URLs, pending events and deliveries, the delivery log.
+    pub webhooks: Webhooks,
 }
 
 impl World {
@@ -33,6 +36,7 @@ impl World {
             rate_limits: RateLimiter::new(config.rate_limits),
             faults: FaultState::new(FaultConfig::default(), config.seed),
             journal: Journal::default(),
+            webhooks: Webhooks::new(config.seed),
             config,
         }
     }
@@ -45,6 +49,7 @@ impl World {
         self.journal.reset();
         self.rate_limits.clear();
         self.set_faults(FaultConfig::default());
+        self.webhooks.reset();
     }
 
     /// Replaces the fault rules (their generator restarts from its seed).

@@ -9,6 +9,12 @@
 //! | `POST /_mock/accounts` | [`accounts::set_account`] |
 //! | `POST /_mock/rate-limits` | [`rate_limits::set_rate_limits`] |
 //! | `POST /_mock/reset` | [`reset::reset`] |
+//! | `GET`, `POST /_mock/webhooks`, `DELETE /_mock/webhooks/{id}` | [`webhooks::list`], [`webhooks::add`], [`webhooks::remove`] |
+//! | `GET /_mock/webhooks/deliveries` | [`webhooks::deliveries`] |
+//! | `GET`, `POST /_mock/webhooks/faults` | [`webhooks::get_faults`], [`webhooks::set_faults`] |
+//!
+//! `POST /_mock/clock` and `POST /_mock/webhooks/redeliver` send webhooks, so the simulator
+//! runs them outside the lock (`webhooks::glue`) before a request reaches this router.
 
 mod accounts;
 mod clock;
@@ -16,6 +22,7 @@ mod faults;
 mod journal;
 mod rate_limits;
 mod reset;
+mod webhooks;
 
 use http::Method;
 use serde_json::{json, Value};
@@ -43,6 +50,13 @@ pub(crate) fn handle(
         ("POST", ["reset"]) => reset::reset(w),
         ("POST", ["rate-limits"]) => rate_limits::set_rate_limits(w, body),
         ("POST", ["accounts"]) => accounts::set_account(w, body),
+        ("GET", ["webhooks"]) => webhooks::list(w),
+        ("POST", ["webhooks"]) => webhooks::add(w, body),
+        ("GET", ["webhooks", "deliveries"]) => webhooks::deliveries(w),
+        ("GET", ["webhooks", "faults"]) => webhooks::get_faults(w),
+        ("POST" | "PUT", ["webhooks", "faults"]) => webhooks::set_faults(w, body),
+        ("DELETE", ["webhooks", id]) => webhooks::remove(w, id),
+        (_, ["webhooks", ..]) => error(405, "Method Not Allowed."),
         (_, ["clock" | "faults" | "journal" | "reset" | "accounts" | "rate-limits"]) => {
             error(405, "Method Not Allowed.")
         }

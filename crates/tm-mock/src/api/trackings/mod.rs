@@ -32,7 +32,7 @@ pub(crate) use stop_updating::stop_updating;
 pub(crate) use transit_times::get_transit_times;
 pub(crate) use update::update_tracking;
 pub(crate) use updatemore::batch_update_trackings;
-pub(crate) use user_info::get_user_info;
+pub(crate) use user_info::{account_email, get_user_info};
 
 use std::cmp::Reverse;
 use std::ops::Bound;

@@ -8,10 +8,15 @@ use crate::state::State;
 pub(crate) fn get_user_info(state: &State, acct: usize) -> Value {
     let a = &state.accounts[acct];
     json!({
-        "email": format!("{}@tm-mock.invalid", a.label),
+        "email": account_email(&a.label),
         "regtime": a.regtime.to_string(),
         "phone": format!("+1555{:07}", acct + 1),
         "money": 0,
         "track_number": crate::accounts::credits_json(a.credits),
     })
+}
+
+/// The e-mail getuserinfo reports for an account (also the key webhooks are signed with).
+pub(crate) fn account_email(label: &str) -> String {
+    format!("{label}@tm-mock.invalid")
 }
