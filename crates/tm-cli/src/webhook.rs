@@ -83,6 +83,10 @@ pub(crate) enum WebhookCommand {
         /// Stop after this many verified events (default: run until Ctrl-C).
         #[arg(long, value_name = "N")]
         max_events: Option<u64>,
+        /// Verify against a tm-mock server's simulated clock, read from its `GET /_mock/clock`
+        /// for every delivery (e.g. http://127.0.0.1:PORT), instead of the system clock.
+        #[arg(long, value_name = "URL", conflicts_with = "now")]
+        mock_clock: Option<String>,
     },
 }
 
@@ -106,7 +110,15 @@ pub(crate) async fn run(args: WebhookArgs, output: OutputFormat) -> CliResult {
             options,
             forward_to,
             max_events,
-        } => listen(addr, options, forward_to, max_events, output).await,
+            mock_clock,
+        } => {
+            let opts = ListenOptions {
+                forward_to,
+                max_events,
+                mock_clock,
+            };
+            listen(addr, options, opts, output).await
+        }
     }
 }
 
@@ -165,8 +177,16 @@ fn event_line(event: &WebhookEvent, output: OutputFormat) -> String {
     }
 }
 
+/// `listen`'s options beyond the address and keys.
+struct ListenOptions {
+    forward_to: Option<String>,
+    max_events: Option<u64>,
+    mock_clock: Option<String>,
+}
+
 struct Listener {
     options: VerifyOptions,
+    mock_clock: Option<String>,
     forward_to: Option<String>,
     http: reqwest::Client,
     output: OutputFormat,
@@ -178,10 +198,14 @@ struct Listener {
 async fn listen(
     addr: SocketAddr,
     options: VerifyOptions,
-    forward_to: Option<String>,
-    max_events: Option<u64>,
+    opts: ListenOptions,
     output: OutputFormat,
 ) -> CliResult {
+    let ListenOptions {
+        forward_to,
+        max_events,
+        mock_clock,
+    } = opts;
     let socket = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| CliError::Runtime(format!("cannot listen on {addr}: {e}")))?;
@@ -192,6 +216,10 @@ async fn listen(
         .map_err(|e| CliError::Runtime(format!("cannot build the forwarding client: {e}")))?;
     let state = Arc::new(Listener {
         options,
+        mock_clock: mock_clock.map(|u| {
+            let base = u.trim_end_matches('/').trim_end_matches("/v2");
+            format!("{base}/_mock/clock")
+        }),
         forward_to,
         http,
         output,
@@ -248,7 +276,24 @@ impl Listener {
                 );
             }
         };
-        let event = match self.options.verify(&body) {
+        let verified = match &self.mock_clock {
+            None => self.options.verify(&body),
+            Some(url) => match self.simulated_now(url).await {
+                Ok(now) => VerifyOptions {
+                    now: Some(now),
+                    ..self.options.clone()
+                }
+                .verify(&body),
+                Err(why) => {
+                    eprintln!("tm: cannot read the simulated clock at {url}: {why}");
+                    return reply(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        serde_json::json!({"error": "clock_unavailable"}),
+                    );
+                }
+            },
+        };
+        let event = match verified {
             Ok(event) => event,
             Err(e) => {
                 eprintln!("tm: rejected a delivery ({}): {e}", e.kind());
@@ -278,6 +323,16 @@ impl Listener {
             self.done.notify_one();
         }
         reply(StatusCode::OK, serde_json::json!({"ok": true}))
+    }
+
+    /// `GET /_mock/clock` of a tm-mock server: its simulated Unix time.
+    async fn simulated_now(&self, url: &str) -> Result<i64, String> {
+        let resp = self.http.get(url).send().await.map_err(|e| e.to_string())?;
+        let bytes = resp.bytes().await.map_err(|e| e.to_string())?;
+        let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        v["data"]["unix"]
+            .as_i64()
+            .ok_or_else(|| "no data.unix in the answer".to_owned())
     }
 
     /// POSTs the body exactly as received (bytes, not re-serialized JSON).

@@ -196,6 +196,10 @@ impl Drop for Listen {
 }
 
 fn listen(extra: &[&str]) -> Listen {
+    listen_with_email(EMAIL, extra)
+}
+
+fn listen_with_email(email: &str, extra: &[&str]) -> Listen {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tm"))
         .args([
             "-o",
@@ -205,7 +209,7 @@ fn listen(extra: &[&str]) -> Listen {
             "--addr",
             "127.0.0.1:0",
             "--email",
-            EMAIL,
+            email,
         ])
         .args(extra)
         .stdout(Stdio::piped())
@@ -316,4 +320,131 @@ fn listen_answers_502_when_the_forward_target_is_down() {
         .unwrap();
     let got = rt.block_on(async { reqwest::get(&l.url).await.unwrap().status().as_u16() });
     assert_eq!(got, 405);
+}
+
+#[test]
+fn listen_receives_from_tm_mock_serve_and_forwards() {
+    let server = common::Server::open();
+    let (forward, received) = recording_receiver();
+    let base = server.url.clone();
+    let l = listen(&["--forward-to", &forward, "--mock-clock", &base]);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (email, log) = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let call = |method: reqwest::Method, path: &str, body: Option<serde_json::Value>| {
+            let mut rb = http
+                .request(method, format!("{base}{path}"))
+                .header("Trackingmore-Api-Key", "listen-test-key");
+            if let Some(b) = body {
+                rb = rb
+                    .header("content-type", "application/json")
+                    .body(b.to_string());
+            }
+            async move {
+                let bytes = rb.send().await.unwrap().bytes().await.unwrap();
+                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+            }
+        };
+        let email = call(reqwest::Method::GET, "/trackings/getuserinfo", None).await["data"]
+            ["email"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let v = call(
+            reqwest::Method::POST,
+            "/_mock/webhooks",
+            Some(json!({"url": l.url})),
+        )
+        .await;
+        assert_eq!(v["meta"]["code"], 200, "{v}");
+        call(
+            reqwest::Method::POST,
+            "/trackings/post",
+            Some(json!({"tracking_number": "9400111899223197428490", "carrier_code": "usps"})),
+        )
+        .await;
+        call(
+            reqwest::Method::POST,
+            "/_mock/clock",
+            Some(json!({"advance_seconds": 20 * 86_400})),
+        )
+        .await;
+        let log = call(reqwest::Method::GET, "/_mock/webhooks/deliveries", None).await;
+        (email, log)
+    });
+    // This listener was started with another e-mail than the account's (getuserinfo), so
+    // every delivery is refused with 400 and nothing is forwarded.
+    let log = log["data"].as_array().unwrap().clone();
+    assert!(!log.is_empty());
+    assert!(log.iter().all(|r| r["http_status"] == 400), "{log:?}");
+    assert!(received.recv_timeout(Duration::from_millis(200)).is_err());
+    drop(l);
+
+    // With the account's e-mail: all delivered (verified strictly against the simulated
+    // clock), forwarded byte-for-byte, in order.
+    let l = listen_with_email(&email, &["--forward-to", &forward, "--mock-clock", &base]);
+    let log = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let post = |path: &str, body: serde_json::Value| {
+            http.post(format!("{base}{path}"))
+                .header("content-type", "application/json")
+                .body(body.to_string())
+                .send()
+        };
+        let added = post("/_mock/webhooks", json!({"url": l.url}))
+            .await
+            .unwrap();
+        assert!(added.text().await.unwrap().contains("\"code\":200"));
+        let created = http
+            .post(format!("{base}/trackings/post"))
+            .header("Trackingmore-Api-Key", "listen-test-key")
+            .header("content-type", "application/json")
+            .body(
+                json!({"tracking_number": "1Z999AA10123456784", "carrier_code": "ups"}).to_string(),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert!(created.text().await.unwrap().contains("\"code\":200"));
+        post("/_mock/clock", json!({"advance_seconds": 5 * 86_400}))
+            .await
+            .unwrap();
+        let bytes = http
+            .get(format!("{base}/_mock/webhooks/deliveries"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
+    });
+    let to_listener: Vec<&serde_json::Value> = log["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["url"] == l.url.as_str() && r["http_status"] == 200)
+        .collect();
+    // The old endpoint (wrong e-mail) keeps retrying its events; the new one gets new events.
+    let mut forwarded = Vec::new();
+    while let Ok(b) = received.recv_timeout(Duration::from_millis(500)) {
+        forwarded.push(b);
+    }
+    assert!(
+        !forwarded.is_empty(),
+        "{:?}",
+        log["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["endpoint_id"] != 1)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(forwarded.len(), to_listener.len());
+    for body in &forwarded {
+        webhook::verify(body, &[&email], 0, webhook::Tolerance::Unchecked).unwrap();
+    }
 }
