@@ -164,3 +164,64 @@ def test_signed_body_round_trips_a_simulator_tracking() -> None:
     doc = json.loads(raw)
     assert doc["verifyInfo"] == {"timeStr": T, "signature": py_sign(EMAIL, T)}
     assert webhooks.verify(raw, EMAIL, now=T).tracking == t
+
+
+def test_mock_server_delivers_to_a_python_http_server_receiver() -> None:
+    """MockServer → a stdlib http.server receiver verifying strictly against the simulated clock."""
+    import threading
+    import urllib.request
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received: list[webhooks.WebhookEvent] = []
+    refused: list[str] = []
+    state: dict[str, Any] = {}
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            try:
+                # The simulated clock, read while the delivery is in flight.
+                event = webhooks.verify(body, state["email"], now=state["server"].now)
+            except webhooks.WebhookVerificationError as e:
+                refused.append(f"{e.kind}: {e}")
+                self.send_response(400)
+                self.end_headers()
+                return
+            received.append(event)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    receiver_url = f"http://127.0.0.1:{httpd.server_address[1]}/hook"
+
+    def admin(url: str, body: dict[str, Any]) -> Any:
+        req = urllib.request.Request(
+            url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+        )
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return json.loads(resp.read())
+
+    try:
+        with tm_py.MockServer(rate_limits=False) as server:
+            state["server"] = server
+            with server.client() as client:
+                state["email"] = client.user_info().email
+                added = admin(f"{server.url}/_mock/webhooks", {"url": receiver_url})
+                assert added["meta"]["code"] == 200
+                client.create_tracking("usps", "9400111899223197428490")
+                # Answers once every delivery due by the new time has finished.
+                admin(f"{server.url}/_mock/clock", {"advance_seconds": 20 * 86400})
+                final = client.get_tracking("usps", "9400111899223197428490")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert refused == []
+    assert len(received) >= 3
+    times = [e.time_str for e in received]
+    assert times == sorted(times) and len(set(times)) == len(times)
+    assert received[-1].tracking == final
+    assert received[-1].tracking.status == tm_py.Status.DELIVERED
