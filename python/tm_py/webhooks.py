@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import time as _time
+from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence, Union
 
 from tm_py._native import (
@@ -22,11 +23,14 @@ from tm_py._native import (
     MissingVerifyInfoError,
     MissingWebhookFieldError,
     NoWebhookKeyError,
+    Simulator,
     StaleWebhookError,
     Tracking,
     WebhookEvent,
     WebhookSignatureError,
     WebhookVerificationError,
+    simulator_drain_webhooks,
+    simulator_webhook_queue,
     webhook_sign,
     webhook_signed_body,
     webhook_verify,
@@ -40,10 +44,13 @@ __all__ = [
     "MissingVerifyInfoError",
     "MissingWebhookFieldError",
     "NoWebhookKeyError",
+    "QueuedWebhook",
     "StaleWebhookError",
     "WebhookEvent",
     "WebhookSignatureError",
     "WebhookVerificationError",
+    "drain_queue",
+    "enable_queue",
     "sign",
     "signed_body",
     "verify",
@@ -105,3 +112,31 @@ def signed_body(tracking: Union[Tracking, Mapping[str, Any]], email: str, time_s
     dict), as TrackingMore sends it. For tests of your receiver."""
     data = tracking.to_dict() if isinstance(tracking, Tracking) else dict(tracking)
     return webhook_signed_body(json.dumps(data), email, time_str)
+
+
+@dataclass(frozen=True)
+class QueuedWebhook:
+    """An event from a simulator's in-process queue: the body as it would be POSTed, signed
+    with the poll moment (``time``) and the account e-mail (``email``)."""
+
+    event_id: int
+    email: str
+    carrier_code: str
+    tracking_number: str
+    time: int
+    body: bytes
+
+    def verify(self) -> WebhookEvent:
+        """Verifies the body as a receiver would at the moment it was sent."""
+        return verify(self.body, self.email, now=self.time)
+
+
+def enable_queue(sim: Simulator, on: bool = True) -> None:
+    """Turns ``sim``'s in-process webhook queue on (or off): every event of every account is
+    kept, without any socket, until :func:`drain_queue` takes it."""
+    simulator_webhook_queue(sim, on)
+
+
+def drain_queue(sim: Simulator) -> list[QueuedWebhook]:
+    """Takes the queued events of ``sim``, oldest first."""
+    return [QueuedWebhook(*item) for item in simulator_drain_webhooks(sim)]

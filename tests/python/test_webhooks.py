@@ -225,3 +225,26 @@ def test_mock_server_delivers_to_a_python_http_server_receiver() -> None:
     assert times == sorted(times) and len(set(times)) == len(times)
     assert received[-1].tracking == final
     assert received[-1].tracking.status == tm_py.Status.DELIVERED
+
+
+def test_in_process_queue_without_sockets() -> None:
+    sim = tm_py.Simulator(seed=5)
+    webhooks.enable_queue(sim)
+    with sim.client() as client:
+        email = client.user_info().email
+        client.create_tracking("usps", "9400111899223197428490")
+        sim.advance(20 * 86400)
+        events = webhooks.drain_queue(sim)
+        assert webhooks.drain_queue(sim) == []
+        # Each event's data is GET-one exactly as it was at that poll moment.
+        for q in (events[0], events[-1]):
+            sim.set_now(dt.datetime.fromtimestamp(q.time, tz=dt.timezone.utc))
+            assert q.verify().tracking == client.get_tracking("usps", "9400111899223197428490")
+    assert len(events) >= 3
+    assert all(q.email == email and q.tracking_number == "9400111899223197428490" for q in events)
+    times = [q.time for q in events]
+    assert times == sorted(times)
+    assert len({q.verify().tracking.status for q in events}) >= 2
+    # Independent check of the signature with Python's hmac.
+    first = json.loads(events[0].body)
+    assert first["verifyInfo"]["signature"] == py_sign(email, events[0].time)

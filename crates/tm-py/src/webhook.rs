@@ -167,6 +167,35 @@ fn webhook_signed_body(data_json: &str, key: &str, time_str: i64) -> PyResult<Ve
     Ok(webhook::signed_body(&data, key, time_str))
 }
 
+/// Turns a simulator's in-process webhook queue on or off.
+#[pyfunction]
+fn simulator_webhook_queue(sim: PyRef<'_, crate::mock::Simulator>, on: bool) {
+    sim.sim.set_webhook_queue(on);
+}
+
+/// Takes a simulator's queued webhook events, oldest first, as tuples
+/// `(event_id, email, carrier_code, tracking_number, time, body)`.
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+fn simulator_drain_webhooks(
+    sim: PyRef<'_, crate::mock::Simulator>,
+) -> Vec<(u64, String, String, String, i64, Vec<u8>)> {
+    sim.sim
+        .drain_webhook_queue()
+        .into_iter()
+        .map(|q| {
+            (
+                q.event_id,
+                q.email,
+                q.carrier_code,
+                q.tracking_number,
+                q.time,
+                q.body,
+            )
+        })
+        .collect()
+}
+
 /// Adds the webhook classes and functions to the module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -201,5 +230,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(webhook_verify, m)?)?;
     m.add_function(wrap_pyfunction!(webhook_sign, m)?)?;
     m.add_function(wrap_pyfunction!(webhook_signed_body, m)?)?;
+    m.add_function(wrap_pyfunction!(simulator_webhook_queue, m)?)?;
+    m.add_function(wrap_pyfunction!(simulator_drain_webhooks, m)?)?;
     Ok(())
 }
