@@ -553,3 +553,76 @@ fn serve_binary_with_webhook_flag_delivers() {
         webhook::verify(&body, &[&result], 0, Tolerance::Unchecked).unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_redeliver_faults_and_the_wait_opt_out() {
+    let (sim, _server, http, rx) = setup().await;
+    let v = http
+        .call(
+            reqwest::Method::POST,
+            "/_mock/webhooks/faults",
+            Some(json!({"duplicate_rate": 2.0})),
+        )
+        .await;
+    assert_eq!(v["meta"]["code"], 4012, "{v}");
+    let v = http
+        .call(
+            reqwest::Method::POST,
+            "/_mock/webhooks/faults",
+            Some(json!({"delay_seconds": 30})),
+        )
+        .await;
+    assert_eq!(v["data"]["delay_seconds"], 30);
+    assert_eq!(sim.webhook_faults().delay_seconds, 30);
+    sim.add_webhook(&rx.url, &[], None).unwrap();
+    http.create("dhl", "1234567890").await;
+
+    // Opt out of waiting: the answer comes before the deliveries are all done; they finish
+    // in the background.
+    let v = http
+        .call(
+            reqwest::Method::POST,
+            "/_mock/clock",
+            Some(json!({"advance_seconds": 2 * DAY, "wait_for_webhooks": false})),
+        )
+        .await;
+    assert_eq!(v["data"]["webhooks"], "delivering");
+    let target = v["data"]["unix"].as_i64().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while sim.now().timestamp() < target && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(sim.now().timestamp(), target);
+    let delivered = rx.got().len();
+    assert!(delivered > 0);
+
+    // Redeliver one event over the admin API: answered after it was sent.
+    let first = sim.webhook_deliveries()[0].event_id;
+    let v = http
+        .call(
+            reqwest::Method::POST,
+            "/_mock/webhooks/redeliver",
+            Some(json!({"event_id": first})),
+        )
+        .await;
+    assert_eq!(v["data"]["redelivered"], json!([first]));
+    assert_eq!(rx.got().len(), delivered + 1);
+    let v = http
+        .call(
+            reqwest::Method::POST,
+            "/_mock/webhooks/redeliver",
+            Some(json!({"event_id": 999_999})),
+        )
+        .await;
+    assert_ne!(v["meta"]["code"], 200);
+    let v = http
+        .call(
+            reqwest::Method::POST,
+            "/_mock/webhooks/redeliver",
+            Some(json!({"failed_since": 0})),
+        )
+        .await;
+    assert_eq!(v["data"]["redelivered"], json!([]), "nothing failed");
+    assert!(rx.refused().is_empty());
+}
