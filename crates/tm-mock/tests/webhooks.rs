@@ -626,3 +626,52 @@ async fn admin_redeliver_faults_and_the_wait_opt_out() {
     assert_eq!(v["data"]["redelivered"], json!([]), "nothing failed");
     assert!(rx.refused().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_url_never_sees_another_accounts_trackings() {
+    let sim = Simulator::new(SimConfig {
+        rate_limits: false,
+        keys: Some(vec![KEY.into(), "other-key".into()]),
+        ..SimConfig::default()
+    });
+    let server = tm_mock::serve(sim.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let mine = Http {
+        base: server.url(),
+        client: reqwest::Client::new(),
+    };
+    let email = mine.email().await;
+    let rx = Receiver::start(sim.clone(), email.clone()).await;
+    sim.add_webhook(&rx.url, &[], Some(KEY)).unwrap();
+    mine.create("usps", "9400111899223197428490").await;
+    let other = server.url();
+    let client = reqwest::Client::new();
+    let created = client
+        .post(format!("{other}/trackings/post"))
+        .header("Trackingmore-Api-Key", "other-key")
+        .header("content-type", "application/json")
+        .body(
+            json!({"tracking_number": "9400111899223197428491", "carrier_code": "usps"})
+                .to_string(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&created).contains("\"code\":200"));
+    mine.advance(20 * DAY).await;
+    let got = rx.got();
+    assert!(!got.is_empty());
+    // Every delivery verified with this account's e-mail, and none is the other account's.
+    assert!(rx.refused().is_empty());
+    assert!(got.iter().all(|g| g.number == "9400111899223197428490"));
+    assert!(sim
+        .webhook_deliveries()
+        .iter()
+        .all(|r| r.tracking_number == "9400111899223197428490"));
+    // A key the simulator does not know cannot register a URL.
+    assert!(sim.add_webhook(&rx.url, &[], Some("not-a-key")).is_err());
+}
