@@ -675,3 +675,28 @@ async fn an_account_url_never_sees_another_accounts_trackings() {
     // A key the simulator does not know cannot register a URL.
     assert!(sim.add_webhook(&rx.url, &[], Some("not-a-key")).is_err());
 }
+
+#[test]
+fn synchronous_advance_delivers_over_http_before_returning() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sim = sim();
+    let email = "account-1@tm-mock.invalid".to_owned();
+    let rx = rt.block_on(Receiver::start(sim.clone(), email));
+    sim.add_webhook(&rx.url, &[], Some(KEY)).unwrap();
+    let created = sim.handle(
+        tm_mock::SimRequest::new(http::Method::POST, "/v2/trackings/post")
+            .key(KEY)
+            .json(&json!({"tracking_number": "1Z999AA10123456784", "carrier_code": "ups"})),
+    );
+    assert_eq!(created.meta_code(), Some(200));
+    sim.advance(Duration::from_secs(5 * DAY));
+    // The e-mail guessed above is the account's: every delivery verified, none refused.
+    assert!(rx.refused().is_empty(), "{:?}", rx.refused());
+    let got = rx.got();
+    assert!(!got.is_empty());
+    assert_eq!(got.len(), sim.webhook_deliveries().len());
+}

@@ -45,7 +45,8 @@ impl Simulator {
     /// Moves the clock to `t` (forward: through every change, poll and attempt in order;
     /// backward: at once, dropping pending webhook work) and awaits every attempt due by `t`.
     pub(crate) async fn move_clock(&self, t: i64) {
-        let client = self.webhook_has_endpoints().then(client);
+        // Built on first use (a URL may be registered while a move is under way).
+        let mut http: Option<reqwest::Client> = None;
         loop {
             let attempts = match self.webhook_step(t) {
                 Some(a) => a,
@@ -54,9 +55,7 @@ impl Simulator {
             if attempts.is_empty() {
                 continue;
             }
-            let Some(client) = client.as_ref() else {
-                continue;
-            };
+            let client = http.get_or_insert_with(client);
             let results = send_all(client, attempts).await;
             let dups = self.webhook_finish(results);
             if !dups.is_empty() {
@@ -66,20 +65,42 @@ impl Simulator {
         }
     }
 
-    /// Runs `move_clock` from synchronous code: on a private thread and runtime when HTTP
-    /// is involved (so it never blocks a caller's runtime), inline otherwise.
+    /// Runs `move_clock` from synchronous code: inline while no HTTP is involved, else on a
+    /// private thread and runtime (so it never blocks or needs a caller's runtime).
     pub(crate) fn move_clock_blocking(&self, t: i64) {
         if !self.webhook_has_endpoints() {
-            futures::executor::block_on(self.move_clock(t));
-            return;
+            loop {
+                match self.webhook_step(t) {
+                    None => return,
+                    Some(a) if a.is_empty() => continue,
+                    // A URL was registered during the move: send from a private runtime.
+                    Some(a) => return self.move_clock_privately(Some(a), t),
+                }
+            }
         }
+        self.move_clock_privately(None, t);
+    }
+
+    /// Sends `pending` (attempts already taken), then finishes the move, on a private thread.
+    fn move_clock_privately(&self, pending: Option<Vec<Attempt>>, t: i64) {
         std::thread::scope(|s| {
             s.spawn(|| {
                 match tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
                 {
-                    Ok(rt) => rt.block_on(self.move_clock(t)),
+                    Ok(rt) => rt.block_on(async {
+                        if let Some(attempts) = pending {
+                            let http = client();
+                            let results = send_all(&http, attempts).await;
+                            let dups = self.webhook_finish(results);
+                            if !dups.is_empty() {
+                                let results = send_all(&http, dups).await;
+                                self.webhook_finish(results);
+                            }
+                        }
+                        self.move_clock(t).await;
+                    }),
                     // No runtime, no HTTP: still move the clock so the state is right.
                     Err(_) => self.set_clock_plain(t),
                 }
