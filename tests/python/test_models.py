@@ -27,7 +27,8 @@ def test_results_are_frozen_comparable_and_dict_shaped() -> None:
     for obj in (t1, created, c.user_info(), c.status_counts(), c.carriers()[0]):
         assert "secret-key-123" not in repr(obj)
     assert "secret-key-123" not in repr(c)
-    assert repr(t1).startswith("Tracking(carrier_code='usps'")
+    assert repr(t1).startswith("Tracking(id=") and "carrier_code='usps'" in repr(t1)
+    assert "origin_info=CarrierInfo(" in repr(t1)  # every attribute, nested ones too
 
 
 def test_datetimes_aware_and_naive() -> None:

@@ -22,7 +22,7 @@ def sync_usage() -> int:
         counts: int = client.status_counts().total
         carriers: list[tm_py.Carrier] = client.carriers()
         detected: list[tm_py.DetectedCarrier] = client.detect_carrier("9400111899223197428490")
-        r: tm_py.BatchResult = client.delete_trackings([("usps", "TMDELIV0002")])
+        r: list[tm_py.BatchItem] = client.delete_trackings([("usps", "TMDELIV0002")])
         d: dict[str, object] = t.to_dict()
         try:
             client.get_tracking("usps", "NOPE12345")

@@ -13,9 +13,11 @@ mod client;
 mod convert;
 mod core;
 mod errors;
+mod logging;
 mod mock;
 mod models;
 mod pager;
+mod raw;
 mod runtime;
 
 use pyo3::prelude::*;
@@ -33,6 +35,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pager::PageIterator>()?;
     m.add_class::<pager::AsyncTrackingIterator>()?;
     m.add_class::<pager::AsyncPageIterator>()?;
+    m.add_class::<raw::RawResponse>()?;
     mock::register(m)?;
+    logging::install();
     Ok(())
 }

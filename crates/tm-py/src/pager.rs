@@ -31,20 +31,20 @@ pub(crate) struct Pager {
 
 impl Pager {
     /// Iterates from `first`.
-    pub(crate) fn new(core: Arc<Core>, first: ListTrackings) -> Self {
+    pub(crate) fn new(core: Arc<Core>, first: ListTrackings) -> PyResult<Self> {
         let state = State {
-            pages: core.client.pager(first.clone()),
+            pages: core.client()?.pager(first.clone()),
             buffer: VecDeque::new(),
         };
-        Self {
+        Ok(Self {
             core,
             first,
             state: Arc::new(tokio::sync::Mutex::new(state)),
-        }
+        })
     }
 
     /// A fresh iteration from the same first page.
-    fn restart(&self) -> Self {
+    fn restart(&self) -> PyResult<Self> {
         Self::new(self.core.clone(), self.first.clone())
     }
 
@@ -116,8 +116,8 @@ impl TrackingIterator {
     }
 
     /// Iterates page by page instead, from the first page of the query.
-    fn pages(&self) -> PageIterator {
-        PageIterator(self.0.restart())
+    fn pages(&self) -> PyResult<PageIterator> {
+        Ok(PageIterator(self.0.restart()?))
     }
 }
 
@@ -151,8 +151,8 @@ impl AsyncTrackingIterator {
     }
 
     /// Iterates page by page instead, from the first page of the query.
-    fn pages(&self) -> AsyncPageIterator {
-        AsyncPageIterator(self.0.restart())
+    fn pages(&self) -> PyResult<AsyncPageIterator> {
+        Ok(AsyncPageIterator(self.0.restart()?))
     }
 }
 
