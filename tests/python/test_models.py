@@ -90,3 +90,17 @@ def test_to_dict_rows_make_a_dataframe_with_attribute_columns() -> None:
     assert len(rows) == 3 and all(isinstance(r, dict) for r in rows)
     for name in ("tracking_number", "carrier_code", "status", "created_at", "title", "origin_info"):
         assert all(name in r for r in rows) and hasattr(tm_py.Tracking, name)
+
+
+def test_listed_trackings_decode_on_access_and_behave_like_fetched_ones() -> None:
+    import pickle
+
+    c = tm_py.Client.mock()
+    c.create_trackings([("usps", f"TMDELIV{i:04d}") for i in range(5)])
+    listed = sorted(c.list_trackings(limit=2), key=lambda t: t.tracking_number)
+    assert len(listed) == 5
+    for t in listed:
+        fetched = c.get_tracking("usps", t.tracking_number)
+        assert t == fetched and hash(t) == hash(fetched) and repr(t) == repr(fetched)
+        assert t.checkpoints == fetched.checkpoints and t.to_dict() == fetched.to_dict()
+        assert pickle.loads(pickle.dumps(t)) == t

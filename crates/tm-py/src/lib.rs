@@ -13,6 +13,7 @@ mod client;
 mod convert;
 mod core;
 mod errors;
+mod lazy;
 mod logging;
 mod mock;
 mod models;

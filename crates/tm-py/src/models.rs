@@ -7,6 +7,7 @@ use serde::Serialize;
 use tm_core::models as m;
 
 use crate::convert::{to_dict, ToPy};
+use crate::lazy::{Lazy, Plain};
 
 macro_rules! field {
     ($e:expr, $f:ident) => {
@@ -20,17 +21,17 @@ macro_rules! field {
 macro_rules! model {
     (
         $(#[$doc:meta])*
-        $name:ident = $pyname:literal wraps $model:ty;
+        $name:ident = $pyname:literal wraps $model:ty, in $store:ident;
         fields { $($field:ident $(: $src:ident)?),* $(,)? }
         $(extra { $($extra:tt)* })?
     ) => {
         $(#[$doc])*
         #[pyclass(frozen, module = "tm_py._native", name = $pyname)]
-        pub(crate) struct $name(pub(crate) $model);
+        pub(crate) struct $name(pub(crate) $store<$model>);
 
         impl ToPy for $model {
             fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-                Ok(Py::new(py, $name(self.clone()))?.into_any())
+                Ok(Py::new(py, $name($store::ready(self.clone())))?.into_any())
             }
         }
 
@@ -39,33 +40,36 @@ macro_rules! model {
             $(
                 #[getter]
                 fn $field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-                    field!(self.0, $field $(, $src)?).to_py(py)
+                    field!(self.0.value()?, $field $(, $src)?).to_py(py)
                 }
             )*
 
             /// The object as the API sends it (JSON types, original field names).
             fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-                to_dict(py, &self.0)
+                to_dict(py, self.0.value()?)
             }
 
             fn __eq__(&self, other: &Bound<'_, PyAny>) -> Py<PyAny> {
                 let py = other.py();
                 match other.cast::<Self>() {
-                    Ok(o) => (self.0 == o.get().0).into_pyobject(py).map(|b| b.to_owned().into_any().unbind()).unwrap_or_else(|_| py.NotImplemented()),
+                    Ok(o) => match (self.0.value(), o.get().0.value()) {
+                        (Ok(a), Ok(b)) => a == b,
+                        _ => false,
+                    }.into_pyobject(py).map(|b| b.to_owned().into_any().unbind()).unwrap_or_else(|_| py.NotImplemented()),
                     Err(_) => py.NotImplemented(),
                 }
             }
 
             /// Consistent with `==`: equal values have equal JSON forms.
             fn __hash__(&self) -> PyResult<u64> {
-                hash_of(&self.0)
+                hash_of(self.0.value()?)
             }
 
             /// Every attribute, in declaration order.
             fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
                 let mut parts: Vec<String> = Vec::new();
                 $(
-                    let v = field!(self.0, $field $(, $src)?).to_py(py)?;
+                    let v = field!(self.0.value()?, $field $(, $src)?).to_py(py)?;
                     parts.push(format!("{}={}", attr_name(stringify!($field)), v.bind(py).repr()?.to_cow()?));
                 )*
                 Ok(format!("{}({})", $pyname, parts.join(", ")))
@@ -73,7 +77,7 @@ macro_rules! model {
 
             /// Pickling: the JSON form, read back by `_from_json`.
             fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (Vec<u8>,))> {
-                let data = serde_json::to_vec(&slf.get().0)
+                let data = serde_json::to_vec(slf.get().0.value()?)
                     .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
                 Ok((slf.get_type().getattr("_from_json")?, (data,)))
             }
@@ -82,7 +86,7 @@ macro_rules! model {
             #[classmethod]
             fn _from_json(_cls: &Bound<'_, pyo3::types::PyType>, data: &[u8]) -> PyResult<Self> {
                 serde_json::from_slice(data)
-                    .map(Self)
+                    .map(|v| Self($store::ready(v)))
                     .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("cannot unpickle {}: {e}", $pyname)))
             }
 
@@ -118,13 +122,13 @@ fn hash_of<T: Serialize>(v: &T) -> PyResult<u64> {
 
 model! {
     /// One event of a shipment.
-    Checkpoint = "Checkpoint" wraps m::Checkpoint;
+    Checkpoint = "Checkpoint" wraps m::Checkpoint, in Plain;
     fields { date, status_description, details, checkpoint_status, substatus, item_node }
 }
 
 model! {
     /// Carrier data for one leg of a shipment (origin or destination).
-    CarrierInfo = "CarrierInfo" wraps m::CarrierInfo;
+    CarrierInfo = "CarrierInfo" wraps m::CarrierInfo, in Plain;
     fields {
         reference_number, item_received, item_dispatched, depart_from_airport,
         arrival_from_abroad, customs_clearance, destination_arrived, weblink, phone,
@@ -134,7 +138,7 @@ model! {
 
 model! {
     /// A stored tracking with its checkpoints.
-    Tracking = "Tracking" wraps m::Tracking;
+    Tracking = "Tracking" wraps m::Tracking, in Lazy;
     fields {
         id, tracking_number, carrier_code, status, substatus, status_info, track_update,
         created_at, updated_at, order_create_time, title, order_id, comment, customer_name,
@@ -146,7 +150,7 @@ model! {
         /// Every checkpoint of both legs, newest first.
         #[getter]
         fn checkpoints(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-            let all: Vec<m::Checkpoint> = self.0.checkpoints().into_iter().cloned().collect();
+            let all: Vec<m::Checkpoint> = self.0.value()?.checkpoints().into_iter().cloned().collect();
             all.to_py(py)
         }
     }
@@ -154,7 +158,7 @@ model! {
 
 model! {
     /// A tracking as returned by create and update (no checkpoints).
-    CreatedTracking = "CreatedTracking" wraps m::CreatedTracking;
+    CreatedTracking = "CreatedTracking" wraps m::CreatedTracking, in Plain;
     fields {
         id, tracking_number, carrier_code, status, created_at, updated_at, order_create_time,
         customer_email, customer_name, customer_phone, order_id, comment, title,
@@ -164,13 +168,13 @@ model! {
 
 model! {
     /// Why one item of a batch call failed.
-    ItemError = "ItemError" wraps m::ItemError;
+    ItemError = "ItemError" wraps m::ItemError, in Plain;
     fields { tracking_number, carrier_code, code, message }
 }
 
 model! {
     /// A (carrier, number) pair.
-    TrackingKey = "TrackingKey" wraps m::TrackingRef;
+    TrackingKey = "TrackingKey" wraps m::TrackingRef, in Plain;
     fields { tracking_number, carrier_code }
 }
 
@@ -190,7 +194,7 @@ model! {
     /// The outcome of one input item of a batch-style method: `created`,
     /// `created_recovered`, `already_exists`, `updated`, `deleted`, `stopped`,
     /// `failed` (with `code` and `message`) or `not_attempted`.
-    BatchItem = "BatchItem" wraps ItemOutcome;
+    BatchItem = "BatchItem" wraps ItemOutcome, in Plain;
     fields { index, carrier_code, tracking_number, outcome, tracking, code, message }
     extra {
         /// True when the item succeeded (created, already existed, updated,
@@ -204,7 +208,7 @@ model! {
 
 model! {
     /// One page of `GET /trackings/get`.
-    Page = "Page" wraps m::Page;
+    Page = "Page" wraps m::Page, in Plain;
     fields { page, limit, total, count, items }
     extra {
         /// True when a later page may hold more items.
@@ -217,13 +221,13 @@ model! {
 
 model! {
     /// Account information.
-    UserInfo = "UserInfo" wraps m::UserInfo;
+    UserInfo = "UserInfo" wraps m::UserInfo, in Plain;
     fields { email, regtime, phone, money, track_number }
 }
 
 model! {
     /// Number of trackings per status.
-    StatusCounts = "StatusCounts" wraps m::StatusCounts;
+    StatusCounts = "StatusCounts" wraps m::StatusCounts, in Plain;
     fields { pending, notfound, transit, pickup, delivered, undelivered, exception, expired }
     extra {
         /// The sum over all statuses.
@@ -236,37 +240,37 @@ model! {
 
 model! {
     /// A carrier supported by the service.
-    Carrier = "Carrier" wraps m::Carrier;
+    Carrier = "Carrier" wraps m::Carrier, in Plain;
     fields { name, code, phone, homepage, r#type: type_, picture }
 }
 
 model! {
     /// A carrier that may own a tracking number.
-    DetectedCarrier = "DetectedCarrier" wraps m::DetectedCarrier;
+    DetectedCarrier = "DetectedCarrier" wraps m::DetectedCarrier, in Plain;
     fields { name, code }
 }
 
 model! {
     /// A postcode in a remote area.
-    RemoteArea = "RemoteArea" wraps m::RemoteArea;
+    RemoteArea = "RemoteArea" wraps m::RemoteArea, in Plain;
     fields { far_express_company, two_code, far_country, far_city_postcode }
 }
 
 model! {
     /// A checked postcode that is not remote.
-    RemoteOther = "RemoteOther" wraps m::RemoteOther;
+    RemoteOther = "RemoteOther" wraps m::RemoteOther, in Plain;
     fields { country, postcode, company }
 }
 
 model! {
     /// The result of a remote-area check.
-    RemoteResult = "RemoteResult" wraps m::RemoteResult;
+    RemoteResult = "RemoteResult" wraps m::RemoteResult, in Plain;
     fields { submitted, remote, other }
 }
 
 model! {
     /// Transit-time statistics of one lane.
-    TransitTime = "TransitTime" wraps m::TransitTime;
+    TransitTime = "TransitTime" wraps m::TransitTime, in Plain;
     fields {
         carrier_code, original, destination, total, delivered, range1, range2, range3,
         range4, range5, range6, average,
@@ -275,13 +279,13 @@ model! {
 
 model! {
     /// One event of an air waybill.
-    AirCargoEvent = "AirCargoEvent" wraps m::AirCargoEvent;
+    AirCargoEvent = "AirCargoEvent" wraps m::AirCargoEvent, in Plain;
     fields { plan_date, actual_date, event, station, flight_number }
 }
 
 model! {
     /// An air waybill and its events.
-    AirCargo = "AirCargo" wraps m::AirCargo;
+    AirCargo = "AirCargo" wraps m::AirCargo, in Plain;
     fields { track_number, weight, piece, origin, destination, status_number, track_info }
 }
 

@@ -12,19 +12,57 @@ use tm_core::Error;
 use crate::convert::ToPy;
 use crate::core::{Core, Mode};
 use crate::errors;
+use crate::lazy::{Lazy, RawListTrackings, RawPage};
 use crate::runtime;
+
+/// A page fetched and decoded: its number, `total` and trackings.
+type Fetched = (u32, u64, Vec<Lazy<Tracking>>);
+
+/// A page fetch running ahead of the consumer.
+type Ahead = runtime::AbortOnDrop<Result<Fetched, Error>>;
 
 struct State {
     /// tm-core's pager: page numbering and the guard against a server that
     /// ignores `page` live there, not here.
     pages: tm_core::paging::Pager,
-    buffer: VecDeque<Tracking>,
+    /// Trackings of the current page.
+    buffer: VecDeque<Lazy<Tracking>>,
+    /// The next page, already requested while the current one is consumed.
+    ahead: Option<Ahead>,
+}
+
+/// One tracking of a list, handed to Python once (moved, not copied).
+pub(crate) struct ListedTracking(std::sync::Mutex<Option<Lazy<Tracking>>>);
+
+impl ToPy for ListedTracking {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let lazy = self
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .ok_or_else(|| errors::internal("a listed tracking was converted twice"))?;
+        Ok(Py::new(py, crate::models::Tracking(lazy))?.into_any())
+    }
+}
+
+/// Sends one page query; its trackings stay raw JSON until used.
+async fn fetch(client: tm_core::Client, query: ListTrackings) -> Result<Fetched, Error> {
+    let page_no = query.page_number();
+    let page: RawPage = client.execute(&RawListTrackings(query)).await?;
+    let items = page.items.unwrap_or_default();
+    Ok((
+        page_no,
+        page.total,
+        items.into_iter().map(Lazy::raw).collect(),
+    ))
 }
 
 /// The shared state of one iteration.
 #[derive(Clone)]
 pub(crate) struct Pager {
     core: Arc<Core>,
+    client: tm_core::Client,
     first: ListTrackings,
     state: Arc<tokio::sync::Mutex<State>>,
 }
@@ -32,12 +70,15 @@ pub(crate) struct Pager {
 impl Pager {
     /// Iterates from `first`.
     pub(crate) fn new(core: Arc<Core>, first: ListTrackings) -> PyResult<Self> {
+        let client = core.client()?;
         let state = State {
-            pages: core.client()?.pager(first.clone()),
+            pages: client.pager(first.clone()),
             buffer: VecDeque::new(),
+            ahead: None,
         };
         Ok(Self {
             core,
+            client,
             first,
             state: Arc::new(tokio::sync::Mutex::new(state)),
         })
@@ -52,15 +93,32 @@ impl Pager {
         self.state.lock().await.pages.next_page().await
     }
 
-    async fn next_item(self) -> Result<Option<Tracking>, Error> {
+    /// The next tracking: from the buffer, else from the page fetched ahead,
+    /// else from a fresh fetch. Each page received starts the fetch of the
+    /// next one, so the transfer and scan of page k+1 overlap Python's work on
+    /// page k (the client's rate limiter still paces the calls).
+    async fn next_item(self) -> Result<Option<ListedTracking>, Error> {
         let mut state = self.state.lock().await;
         loop {
             if let Some(t) = state.buffer.pop_front() {
-                return Ok(Some(t));
+                return Ok(Some(ListedTracking(std::sync::Mutex::new(Some(t)))));
             }
-            match state.pages.next_page().await? {
-                None => return Ok(None),
-                Some(page) => state.buffer.extend(page.items),
+            let (page_no, total, items) = match state.ahead.take() {
+                Some(ahead) => ahead.await.unwrap_or_else(|_| {
+                    Err(Error::Transport(tm_core::TransportError::new(
+                        tm_core::TransportErrorKind::Other,
+                        "the page fetch was cancelled",
+                    )))
+                })?,
+                None => match state.pages.next_query() {
+                    None => return Ok(None),
+                    Some(q) => fetch(self.client.clone(), q).await?,
+                },
+            };
+            state.pages.record(page_no, total, items.len());
+            state.buffer.extend(items);
+            if let Some(q) = state.pages.next_query() {
+                state.ahead = Some(runtime::spawn(fetch(self.client.clone(), q)));
             }
         }
     }
