@@ -2,8 +2,12 @@
 # Builds the tm-py wheel into a virtual environment (.venv) and runs the Python
 # checks: pytest, mypy --strict on the typing test file (which also holds the
 # mistakes the stubs must reject), and stubtest (stubs vs the built module).
-# The release wheel is also checked with auditwheel (manylinux policy, no
-# outside libraries) and the pytest suite runs again on the oldest and newest
+# The release wheel is built for manylinux2014 (glibc 2.17: Debian 11, Ubuntu
+# 20.04, Amazon Linux 2, RHEL 7) by linking against glibc 2.17 with zig (the
+# `ziglang` PyPI package, installed into the venv), stripped, and checked with
+# auditwheel (policy manylinux_2_17, no outside libraries). TM_PY_ZIG=0 builds
+# with the host toolchain instead (its glibc decides the policy). The pytest
+# suite also runs again on the oldest and newest
 # Python 3.9+ that pyenv has (the wheel is abi3-py39), in their own venvs
 # (.venv-py3.X). Idempotent; works from a fresh clone. Exits non-zero on failure.
 #
@@ -25,6 +29,10 @@ PY="$VENV/bin/python"
 echo "==> installing build and test tools"
 "$PY" -m pip install --quiet --disable-pip-version-check "maturin>=1.9.4,<2" "pytest>=7" "mypy>=1.8" \
     "auditwheel>=6"
+ZIG="${TM_PY_ZIG:-1}"
+if [ "${TM_PY_PROFILE:-release}" != "debug" ] && [ "$ZIG" != "0" ]; then
+    "$PY" -m pip install --quiet --disable-pip-version-check "ziglang>=0.13"
+fi
 
 echo "==> building the wheel"
 mkdir -p dist
@@ -33,7 +41,13 @@ if [ "${TM_PY_PROFILE:-release}" = "debug" ]; then
     "$VENV/bin/maturin" build -o dist
 else
     # Stripped (debug info stays in the workspace's own release profile).
-    "$VENV/bin/maturin" build --release --strip -o dist
+    if [ "$ZIG" != "0" ]; then
+        # maturin finds zig through the venv's python (`python -m ziglang`).
+        PATH="$(pwd)/$VENV/bin:$PATH" "$VENV/bin/maturin" build --release --strip \
+            --zig --compatibility manylinux2014 -o dist
+    else
+        "$VENV/bin/maturin" build --release --strip -o dist
+    fi
 fi
 WHEEL="$(ls dist/tm_py-*.whl)"
 "$PY" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
@@ -41,7 +55,11 @@ WHEEL="$(ls dist/tm_py-*.whl)"
 if [ "${TM_PY_PROFILE:-release}" != "debug" ]; then
     echo "==> auditwheel (manylinux policy of $(basename "$WHEEL"))"
     "$VENV/bin/auditwheel" show "$WHEEL" | tee dist/auditwheel.txt
-    grep -q "manylinux_" dist/auditwheel.txt
+    if [ "$ZIG" != "0" ]; then
+        grep -q '"manylinux_2_17_x86_64"' dist/auditwheel.txt
+    else
+        grep -q "manylinux_" dist/auditwheel.txt
+    fi
     du -k "$WHEEL" | awk '{print "wheel size: " $1 " KiB"}'
 fi
 
