@@ -27,9 +27,12 @@ struct State {
     pages: tm_core::paging::Pager,
     /// Trackings of the current page.
     buffer: VecDeque<Lazy<Tracking>>,
-    /// The next page, already requested while the current one is consumed.
-    ahead: Option<Ahead>,
+    /// The next pages (by number), already requested while the current one is consumed.
+    ahead: VecDeque<(u32, Ahead)>,
 }
+
+/// Pages requested ahead of the one being consumed.
+const READ_AHEAD: usize = 3;
 
 /// One tracking of a list, handed to Python once (moved, not copied).
 pub(crate) struct ListedTracking(std::sync::Mutex<Option<Lazy<Tracking>>>);
@@ -74,7 +77,7 @@ impl Pager {
         let state = State {
             pages: client.pager(first.clone()),
             buffer: VecDeque::new(),
-            ahead: None,
+            ahead: VecDeque::new(),
         };
         Ok(Self {
             core,
@@ -94,31 +97,47 @@ impl Pager {
     }
 
     /// The next tracking: from the buffer, else from the page fetched ahead,
-    /// else from a fresh fetch. Each page received starts the fetch of the
-    /// next one, so the transfer and scan of page k+1 overlap Python's work on
-    /// page k (the client's rate limiter still paces the calls).
+    /// else from a fresh fetch. Once a page says how many items match, up to
+    /// [`READ_AHEAD`] following pages are requested at once, so their transfer
+    /// and scan overlap each other and Python's work on the current page (the
+    /// client's rate limiter still paces the calls). tm-core's pager still
+    /// decides, page by page, whether there is a next one; prefetched pages it
+    /// does not ask for are dropped (their tasks aborted).
     async fn next_item(self) -> Result<Option<ListedTracking>, Error> {
         let mut state = self.state.lock().await;
         loop {
             if let Some(t) = state.buffer.pop_front() {
                 return Ok(Some(ListedTracking(std::sync::Mutex::new(Some(t)))));
             }
-            let (page_no, total, items) = match state.ahead.take() {
-                Some(ahead) => ahead.await.unwrap_or_else(|_| {
+            let Some(next) = state.pages.next_query() else {
+                state.ahead.clear();
+                return Ok(None);
+            };
+            let want = next.page_number();
+            while state.ahead.front().is_some_and(|(n, _)| *n != want) {
+                state.ahead.pop_front();
+            }
+            let (page_no, total, items) = match state.ahead.pop_front() {
+                Some((_, ahead)) => ahead.await.unwrap_or_else(|_| {
                     Err(Error::Transport(tm_core::TransportError::new(
                         tm_core::TransportErrorKind::Other,
                         "the page fetch was cancelled",
                     )))
                 })?,
-                None => match state.pages.next_query() {
-                    None => return Ok(None),
-                    Some(q) => fetch(self.client.clone(), q).await?,
-                },
+                None => fetch(self.client.clone(), next).await?,
             };
             state.pages.record(page_no, total, items.len());
             state.buffer.extend(items);
             if let Some(q) = state.pages.next_query() {
-                state.ahead = Some(runtime::spawn(fetch(self.client.clone(), q)));
+                let last = total.div_ceil(u64::from(q.page_size().max(1)));
+                let mut n = state.ahead.back().map_or(q.page_number(), |(n, _)| n + 1);
+                while state.ahead.len() < READ_AHEAD && u64::from(n) <= last {
+                    let ahead = runtime::spawn(fetch(self.client.clone(), q.at_page(n)));
+                    state.ahead.push_back((n, ahead));
+                    n += 1;
+                }
+            } else {
+                state.ahead.clear();
             }
         }
     }
