@@ -359,7 +359,7 @@ macro_rules! client_class {
                 auto_correct: Option<bool>,
                 comment: Option<String>,
             ) -> PyResult<Py<PyAny>> {
-                let prepared = (|| {
+                let prepared = guard(|| {
                     let t = m::NewTracking {
                         tracking_number,
                         carrier_code,
@@ -393,7 +393,7 @@ macro_rules! client_class {
                     Ok(Either::Right(async move {
                         client.create_tracking(t).await.map(|r| Answer::Value(r.tracking))
                     }))
-                })();
+                });
                 run_prepared(py, Self::MODE, prepared)
             }
 
@@ -409,7 +409,7 @@ macro_rules! client_class {
                 let ep = with_lang(GetTracking::new(carrier_code, tracking_number), lang, |e, l| {
                     e.lang(l)
                 });
-                run_prepared(py, Self::MODE, exec(&self.core, ep, |r| r))
+                run_prepared(py, Self::MODE, guard(|| exec(&self.core, ep, |r| r)))
             }
 
             /// `PUT /trackings/{carrier}/{number}`: changes the given fields.
@@ -433,7 +433,7 @@ macro_rules! client_class {
                 archived: Option<bool>,
                 status: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let prepared = (|| {
+                let prepared = guard(|| {
                     let update = m::TrackingUpdate {
                         title,
                         logistics_channel,
@@ -450,7 +450,7 @@ macro_rules! client_class {
                         UpdateTracking::new(carrier_code, tracking_number, update),
                         |r| r,
                     )
-                })();
+                });
                 run_prepared(py, Self::MODE, prepared)
             }
 
@@ -462,7 +462,7 @@ macro_rules! client_class {
                 #[pyo3(from_py_with = args::tracking_number)] tracking_number: String,
             ) -> PyResult<Py<PyAny>> {
                 let ep = DeleteTracking::new(carrier_code, tracking_number);
-                run_prepared(py, Self::MODE, exec(&self.core, ep, |_| Nothing))
+                run_prepared(py, Self::MODE, guard(|| exec(&self.core, ep, |_| Nothing)))
             }
 
             /// Creates every tracking of `items` (any iterable of dicts of API
@@ -480,7 +480,7 @@ macro_rules! client_class {
                 #[pyo3(from_py_with = args::chunk_size)] chunk_size: i64,
                 progress: Option<Py<PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let prepared = (|| {
+                let prepared = guard(|| {
                     no_raw(&self.core, "create_trackings")?;
                     let inputs = args::each(items, |item, prefix| {
                         let t = args::new_tracking(item, prefix.clone())?;
@@ -495,7 +495,7 @@ macro_rules! client_class {
                             m::TrackingRef::new(t.carrier_code.clone(), t.tracking_number.clone())
                         })))
                     })
-                })();
+                });
                 run_prepared(py, Self::MODE, prepared)
             }
 
@@ -547,7 +547,7 @@ macro_rules! client_class {
                 #[pyo3(from_py_with = args::chunk_size)] chunk_size: i64,
                 progress: Option<Py<PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let prepared = (|| {
+                let prepared = guard(|| {
                     no_raw(&self.core, "update_trackings")?;
                     let inputs = args::each(items, |item, prefix| {
                         let (k, u) = args::tracking_update(item, prefix.clone())?;
@@ -560,7 +560,7 @@ macro_rules! client_class {
                         let report = client.update_many(futures::stream::iter(inputs), &options).await;
                         Ok::<_, Error>(Outcomes(batch::outcomes(report, |i| i.0.clone())))
                     })
-                })();
+                });
                 run_prepared(py, Self::MODE, prepared)
             }
 
@@ -576,7 +576,7 @@ macro_rules! client_class {
                 #[pyo3(from_py_with = args::chunk_size)] chunk_size: i64,
                 progress: Option<Py<PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let prepared = (|| {
+                let prepared = guard(|| {
                     no_raw(&self.core, "delete_trackings")?;
                     let inputs = refs(items)?;
                     let options = batch::options(concurrency, chunk_size, progress, inputs.len())?;
@@ -585,7 +585,7 @@ macro_rules! client_class {
                         let report = client.delete_many(futures::stream::iter(inputs), &options).await;
                         Ok::<_, Error>(Outcomes(batch::outcomes(report, Clone::clone)))
                     })
-                })();
+                });
                 run_prepared(py, Self::MODE, prepared)
             }
 
@@ -608,7 +608,7 @@ macro_rules! client_class {
                 order_create_time: Option<Bound<'_, PyAny>>,
                 lang: Option<String>,
             ) -> PyResult<Py<PyAny>> {
-                let prepared = (|| {
+                let prepared = guard(|| {
                     let q = m::RealtimeQuery {
                         tracking_number,
                         carrier_code,
@@ -628,7 +628,7 @@ macro_rules! client_class {
                     let client = self.core.client()?;
                     let ep = RealtimeTracking::new(q).map_err(|e| errors::validation(py, &e))?;
                     Ok(async move { client.execute(&ep).await.and_then(realtime_first) })
-                })();
+                });
                 run_prepared(py, Self::MODE, prepared)
             }
 
@@ -641,12 +641,12 @@ macro_rules! client_class {
                 #[pyo3(from_py_with = args::update_carrier_code)] update_carrier_code: String,
             ) -> PyResult<Py<PyAny>> {
                 let ep = ChangeCarrier::new(carrier_code, tracking_number, update_carrier_code);
-                run_prepared(py, Self::MODE, exec(&self.core, ep, |_| Nothing))
+                run_prepared(py, Self::MODE, guard(|| exec(&self.core, ep, |_| Nothing)))
             }
 
             /// `GET /trackings/getuserinfo`: the account.
             fn user_info(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-                run_prepared(py, Self::MODE, exec(&self.core, Ok(GetUserInfo::new()), |r| r))
+                run_prepared(py, Self::MODE, guard(|| exec(&self.core, Ok(GetUserInfo::new()), |r| r)))
             }
 
             /// `GET /trackings/getstatusnumber`: trackings per status.
@@ -660,7 +660,7 @@ macro_rules! client_class {
                 order_created_time_min: Option<Bound<'_, PyAny>>,
                 order_created_time_max: Option<Bound<'_, PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let prepared = (|| {
+                let prepared = guard(|| {
                     let f = m::StatusCountFilter {
                         created_at_min: args::unix_time("created_at_min", created_at_min.as_ref())?,
                         created_at_max: args::unix_time("created_at_max", created_at_max.as_ref())?,
@@ -674,7 +674,7 @@ macro_rules! client_class {
                         )?,
                     };
                     exec(&self.core, Ok(GetStatusCounts::with_filter(f)), |r| r)
-                })();
+                });
                 run_prepared(py, Self::MODE, prepared)
             }
 
@@ -689,7 +689,7 @@ macro_rules! client_class {
                 #[pyo3(from_py_with = args::chunk_size)] chunk_size: i64,
                 progress: Option<Py<PyAny>>,
             ) -> PyResult<Py<PyAny>> {
-                let prepared = (|| {
+                let prepared = guard(|| {
                     no_raw(&self.core, "stop_updating")?;
                     let inputs = refs(items)?;
                     let options = batch::options(concurrency, chunk_size, progress, inputs.len())?;
@@ -700,26 +700,26 @@ macro_rules! client_class {
                             .await;
                         Ok::<_, Error>(Outcomes(batch::outcomes(report, Clone::clone)))
                     })
-                })();
+                });
                 run_prepared(py, Self::MODE, prepared)
             }
 
             /// `POST /trackings/remote`: dicts with `country`, `postcode` and optional `company`.
             fn check_remote(&self, py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-                let prepared = (|| {
+                let prepared = guard(|| {
                     let items = args::each(items, args::remote_check)?;
                     exec(&self.core, CheckRemote::new(items), |r| r)
-                })();
+                });
                 run_prepared(py, Self::MODE, prepared)
             }
 
             /// `POST /trackings/costtime`: dicts (or tuples) of `carrier_code`,
             /// `original`, `destination`.
             fn transit_times(&self, py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-                let prepared = (|| {
+                let prepared = guard(|| {
                     let items = args::each(items, args::transit_query)?;
                     exec(&self.core, GetTransitTimes::new(items), |r| r)
-                })();
+                });
                 run_prepared(py, Self::MODE, prepared)
             }
 
@@ -731,14 +731,14 @@ macro_rules! client_class {
                 numbers: &Bound<'_, PyAny>,
                 lang: Option<String>,
             ) -> PyResult<Py<PyAny>> {
-                let prepared = (|| {
+                let prepared = guard(|| {
                     let numbers: Vec<String> = match numbers.extract::<String>() {
                         Ok(one) => vec![one],
                         Err(_) => numbers.extract()?,
                     };
                     let ep = with_lang(TrackAirCargo::new(numbers), lang, |e, l| e.lang(l));
                     exec(&self.core, ep, |r| r)
-                })();
+                });
                 run_prepared(py, Self::MODE, prepared)
             }
 
@@ -748,13 +748,13 @@ macro_rules! client_class {
             #[pyo3(signature = (*, lang=None))]
             fn carriers(&self, py: Python<'_>, lang: Option<String>) -> PyResult<Py<PyAny>> {
                 let ep = with_lang(Ok(ListCarriers::new()), lang, |e, l| e.lang(l));
-                run_prepared(py, Self::MODE, exec(&self.core, ep, |r| r))
+                run_prepared(py, Self::MODE, guard(|| exec(&self.core, ep, |r| r)))
             }
 
             /// `POST /carriers/detect`: carriers that may own `tracking_number`.
             fn detect_carrier(&self, py: Python<'_>, #[pyo3(from_py_with = args::tracking_number)] tracking_number: String) -> PyResult<Py<PyAny>> {
                 let ep = DetectCarrier::new(tracking_number);
-                run_prepared(py, Self::MODE, exec(&self.core, ep, |r| r))
+                run_prepared(py, Self::MODE, guard(|| exec(&self.core, ep, |r| r)))
             }
 
             $($extra)*
