@@ -829,9 +829,21 @@ class Client:
         chunk_size: int = 40,
         progress: Optional[_Progress] = None,
     ) -> list[BatchItem]: ...
-    def check_remote(self, items: Iterable[Mapping[str, str]]) -> RemoteResult: ...
+    def check_remote(
+        self,
+        items: Iterable[Mapping[str, str]],
+        *,
+        concurrency: int = 4,
+        chunk_size: int = 40,
+        progress: Optional[_Progress] = None,
+    ) -> RemoteResult: ...
     def transit_times(
-        self, items: Iterable[Union[Mapping[str, str], tuple[str, str, str]]]
+        self,
+        items: Iterable[Union[Mapping[str, str], tuple[str, str, str]]],
+        *,
+        concurrency: int = 4,
+        chunk_size: int = 40,
+        progress: Optional[_Progress] = None,
     ) -> list[TransitTime]: ...
     def air_cargo(
         self, numbers: Union[str, Sequence[str]], *, lang: Optional[str] = None
@@ -990,9 +1002,21 @@ class AsyncClient:
         chunk_size: int = 40,
         progress: Optional[_Progress] = None,
     ) -> list[BatchItem]: ...
-    async def check_remote(self, items: Iterable[Mapping[str, str]]) -> RemoteResult: ...
+    async def check_remote(
+        self,
+        items: Iterable[Mapping[str, str]],
+        *,
+        concurrency: int = 4,
+        chunk_size: int = 40,
+        progress: Optional[_Progress] = None,
+    ) -> RemoteResult: ...
     async def transit_times(
-        self, items: Iterable[Union[Mapping[str, str], tuple[str, str, str]]]
+        self,
+        items: Iterable[Union[Mapping[str, str], tuple[str, str, str]]],
+        *,
+        concurrency: int = 4,
+        chunk_size: int = 40,
+        progress: Optional[_Progress] = None,
     ) -> list[TransitTime]: ...
     async def air_cargo(
         self, numbers: Union[str, Sequence[str]], *, lang: Optional[str] = None

@@ -79,3 +79,22 @@ def test_async_batch_methods() -> None:
         assert all(o.outcome == "deleted" for o in out)
 
     asyncio.run(main())
+
+
+def test_read_batch_methods_chunk_too(env: tuple[tm_py.Simulator, tm_py.Client]) -> None:
+    sim, c = env
+    sim.clear_journal()
+    seen: list[tuple[int, int]] = []
+    queries = ({"country": "CN", "postcode": f"{i:04d}"} for i in range(95))
+    remote = c.check_remote(queries, chunk_size=40, progress=lambda d, t: seen.append((d, t)))
+    assert remote.submitted == 95 and len(remote.remote) + len(remote.other) >= 95
+    assert seen == [(40, 95), (80, 95), (95, 95)]
+    lanes = [("usps", "US", "CN")] * 41 + [("dhl", "DE", "US")]
+    times = c.transit_times(lanes, concurrency=2)
+    assert [t.carrier_code for t in times] == [lane[0] for lane in lanes]
+    calls = [e["endpoint"] for e in sim.journal()]
+    assert calls.count("trackings.remote") == 3 and calls.count("trackings.costtime") == 2
+    sim.clear_journal()
+    with pytest.raises(tm_py.ValidationError) as e:
+        c.check_remote([{"country": "CN", "postcode": "0000"}] * 50 + [{"country": "CN", "postcode": "1", "postcod": "1"}])
+    assert e.value.field == "items[50].postcod" and sim.journal() == []

@@ -89,3 +89,53 @@ pub(crate) fn outcomes<T>(report: BatchReport<T>, key: fn(&T) -> TrackingRef) ->
         })
         .collect()
 }
+
+/// Splits `items` into calls of at most `size` items, each built (and so
+/// validated) by `make` before anything is sent. No items: one call with
+/// none, so tm-core's own rule for an empty list applies.
+pub(crate) fn chunked<T: Clone, E>(
+    items: Vec<T>,
+    size: usize,
+    make: fn(Vec<T>) -> Result<E, tm_core::ValidationError>,
+) -> PyResult<Vec<(usize, E)>> {
+    let to_py =
+        |e: tm_core::ValidationError| Python::attach(|py| crate::errors::validation(py, &e));
+    if items.is_empty() {
+        return Ok(vec![(0, make(Vec::new()).map_err(to_py)?)]);
+    }
+    items
+        .chunks(size.max(1))
+        .map(|c| make(c.to_vec()).map(|e| (c.len(), e)).map_err(to_py))
+        .collect()
+}
+
+/// Sends one call per chunk, `concurrency` at a time, and returns their
+/// responses in input order; `progress` hears the items done after each. The
+/// first failure fails the whole call (these are reads: nothing to undo).
+pub(crate) async fn run_chunks<E: tm_core::Endpoint + 'static>(
+    client: tm_core::Client,
+    chunks: Vec<(usize, E)>,
+    options: BatchOptions,
+) -> Result<Vec<E::Response>, tm_core::Error> {
+    use futures::stream::{self, StreamExt};
+    let calls = chunks.into_iter().map(|(n, ep)| {
+        let client = client.clone();
+        async move { client.execute(&ep).await.map(|r| (n, r)) }
+    });
+    let mut results = stream::iter(calls).buffered(options.concurrency.max(1));
+    let mut out = Vec::new();
+    let mut done = 0;
+    while let Some(r) = results.next().await {
+        let (n, response) = r?;
+        done += n;
+        if let Some(cb) = &options.progress {
+            cb(&Progress {
+                processed: done,
+                succeeded: done,
+                ..Progress::default()
+            });
+        }
+        out.push(response);
+    }
+    Ok(out)
+}

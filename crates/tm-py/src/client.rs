@@ -206,6 +206,18 @@ fn refs(items: &Bound<'_, PyAny>) -> PyResult<Vec<m::TrackingRef>> {
     })
 }
 
+/// One `RemoteResult` from the results of several chunks.
+fn merge_remote(parts: Vec<m::RemoteResult>) -> m::RemoteResult {
+    let mut parts = parts.into_iter();
+    let mut out = parts.next().unwrap_or_default();
+    for p in parts {
+        out.submitted += p.submitted;
+        out.remote.extend(p.remote);
+        out.other.extend(p.other);
+    }
+    out
+}
+
 fn realtime_first(r: m::Realtime) -> Result<m::Tracking, Error> {
     r.items.into_iter().next().ok_or_else(|| {
         Error::Api(ApiError {
@@ -704,21 +716,59 @@ macro_rules! client_class {
                 run_prepared(py, Self::MODE, prepared)
             }
 
-            /// `POST /trackings/remote`: dicts with `country`, `postcode` and optional `company`.
-            fn check_remote(&self, py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+            /// `POST /trackings/remote` for any number of dicts with `country`,
+            /// `postcode` and optional `company`: every item checked first, then
+            /// chunks of `chunk_size` (≤ 40) sent `concurrency` at a time,
+            /// `progress(done, total)` after each; one merged `RemoteResult`.
+            #[pyo3(signature = (items, *, concurrency=4, chunk_size=40, progress=None))]
+            fn check_remote(
+                &self,
+                py: Python<'_>,
+                items: &Bound<'_, PyAny>,
+                #[pyo3(from_py_with = args::concurrency)] concurrency: i64,
+                #[pyo3(from_py_with = args::chunk_size)] chunk_size: i64,
+                progress: Option<Py<PyAny>>,
+            ) -> PyResult<Py<PyAny>> {
                 let prepared = guard(|| {
                     let items = args::each(items, args::remote_check)?;
-                    exec(&self.core, CheckRemote::new(items), |r| r)
+                    if self.core.raw {
+                        return Ok(Either::Left(exec(&self.core, CheckRemote::new(items), |r| r)?));
+                    }
+                    let options = batch::options(concurrency, chunk_size, progress, items.len())?;
+                    let chunks = batch::chunked(items, options.chunk_size, CheckRemote::new)?;
+                    let client = self.core.client()?;
+                    Ok(Either::Right(async move {
+                        let parts = batch::run_chunks(client, chunks, options).await?;
+                        Ok(Answer::Value(merge_remote(parts)))
+                    }))
                 });
                 run_prepared(py, Self::MODE, prepared)
             }
 
-            /// `POST /trackings/costtime`: dicts (or tuples) of `carrier_code`,
-            /// `original`, `destination`.
-            fn transit_times(&self, py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+            /// `POST /trackings/costtime` for any number of dicts (or tuples) of
+            /// `carrier_code`, `original`, `destination`; chunked like
+            /// `check_remote`; one `TransitTime` list, in input order.
+            #[pyo3(signature = (items, *, concurrency=4, chunk_size=40, progress=None))]
+            fn transit_times(
+                &self,
+                py: Python<'_>,
+                items: &Bound<'_, PyAny>,
+                #[pyo3(from_py_with = args::concurrency)] concurrency: i64,
+                #[pyo3(from_py_with = args::chunk_size)] chunk_size: i64,
+                progress: Option<Py<PyAny>>,
+            ) -> PyResult<Py<PyAny>> {
                 let prepared = guard(|| {
                     let items = args::each(items, args::transit_query)?;
-                    exec(&self.core, GetTransitTimes::new(items), |r| r)
+                    if self.core.raw {
+                        return Ok(Either::Left(exec(&self.core, GetTransitTimes::new(items), |r| r)?));
+                    }
+                    let options = batch::options(concurrency, chunk_size, progress, items.len())?;
+                    let chunks = batch::chunked(items, options.chunk_size, GetTransitTimes::new)?;
+                    let client = self.core.client()?;
+                    Ok(Either::Right(async move {
+                        let parts = batch::run_chunks(client, chunks, options).await?;
+                        Ok(Answer::Value(parts.into_iter().flatten().collect::<Vec<_>>()))
+                    }))
                 });
                 run_prepared(py, Self::MODE, prepared)
             }
