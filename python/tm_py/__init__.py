@@ -2,7 +2,21 @@
 
 ``Client`` (blocking) and ``AsyncClient`` (asyncio) share one Rust core and one
 tokio runtime; ``Client.mock()`` and ``MockServer`` run the built-in simulator.
+
+Fork safety: the runtime and each client's connection pool belong to the
+process that made them. After ``os.fork()`` (gunicorn ``--preload``,
+multiprocessing's fork start method, Celery prefork) the first call in the
+child builds a fresh runtime and a fresh pool, so clients made before the fork
+keep working in the child, and new ones work too.
+
+Logging: records go to ``logging.getLogger("tm_py")`` (requests at DEBUG,
+retries at INFO); ``TM_LOG=debug`` (or info, warning, error) in the
+environment sets that level and adds a stderr handler. No record carries the
+API key.
 """
+
+import logging as _logging
+import os as _os
 
 from tm_py._native import (
     AirCargo,
@@ -14,7 +28,6 @@ from tm_py._native import (
     AsyncTrackingIterator,
     AuthenticationError,
     BatchItem,
-    BatchResult,
     Carrier,
     CarrierInfo,
     Checkpoint,
@@ -29,6 +42,7 @@ from tm_py._native import (
     PageIterator,
     QuotaExceededError,
     RateLimitError,
+    RawResponse,
     RemoteArea,
     RemoteOther,
     RemoteResult,
@@ -58,7 +72,6 @@ __all__ = [
     "AsyncTrackingIterator",
     "AuthenticationError",
     "BatchItem",
-    "BatchResult",
     "Carrier",
     "CarrierInfo",
     "Checkpoint",
@@ -73,6 +86,7 @@ __all__ = [
     "PageIterator",
     "QuotaExceededError",
     "RateLimitError",
+    "RawResponse",
     "RemoteArea",
     "RemoteOther",
     "RemoteResult",
@@ -91,4 +105,23 @@ __all__ = [
     "ValidationError",
     "__version__",
 ]
+
+
+def _configure_logging_from_env() -> None:
+    """Applies ``TM_LOG`` (debug, info, warning, error) to the ``tm_py`` logger."""
+    level = _os.environ.get("TM_LOG", "").strip().upper()
+    if not level:
+        return
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        return
+    logger = _logging.getLogger("tm_py")
+    logger.setLevel(level)
+    if not logger.handlers:
+        handler = _logging.StreamHandler()
+        handler.setFormatter(_logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+
+
+_configure_logging_from_env()
+
 from tm_py import webhooks as webhooks  # noqa: E402  (tm_py.webhooks after `import tm_py`)

@@ -28,9 +28,9 @@ def test_every_method(aenv: tuple[tm_py.Simulator, tm_py.AsyncClient]) -> None:
             pages = [p async for p in c.list_trackings(limit=20).pages()]
             assert [p.page for p in pages] == [1, 2, 3]
             r = await c.update_trackings([{"carrier_code": "usps", "tracking_number": "TMDELIV0002", "archived": True}])
-            assert r.succeeded == 1
-            assert (await c.stop_updating([("usps", "TMDELIV0003")])).succeeded == 1
-            assert (await c.delete_trackings([("usps", "TMDELIV0004")])).succeeded == 1
+            assert [o.outcome for o in r] == ["updated"]
+            assert [o.outcome for o in await c.stop_updating([("usps", "TMDELIV0003")])] == ["stopped"]
+            assert [o.outcome for o in await c.delete_trackings([("usps", "TMDELIV0004")])] == ["deleted"]
             assert await c.delete_tracking("usps", "TMDELIV0005") is None
             assert (await c.realtime("usps", "TMDELIV9999")).status is Status.DELIVERED
             assert await c.change_carrier("usps", "TMDELIV0006", "fedex") is None

@@ -112,7 +112,7 @@ def test_validation_errors() -> None:
     with pytest.raises(tm_py.ValidationError):
         c.update_trackings([{"carrier_code": "usps", "tracking_number": "X1234567", "bogus": 1}])
     with pytest.raises(tm_py.ValidationError):
-        c.delete_trackings([("usps", f"TMDELIV{i:04d}") for i in range(41)])
+        c.delete_trackings([("usps", f"TMDELIV{i:04d}") for i in range(41)], chunk_size=41)
     with pytest.raises(tm_py.ValidationError):
         tm_py.Client("bad\nkey")
     with pytest.raises(tm_py.ValidationError):

@@ -27,7 +27,8 @@ def test_results_are_frozen_comparable_and_dict_shaped() -> None:
     for obj in (t1, created, c.user_info(), c.status_counts(), c.carriers()[0]):
         assert "secret-key-123" not in repr(obj)
     assert "secret-key-123" not in repr(c)
-    assert repr(t1).startswith("Tracking(carrier_code='usps'")
+    assert repr(t1).startswith("Tracking(id=") and "carrier_code='usps'" in repr(t1)
+    assert "origin_info=CarrierInfo(" in repr(t1)  # every attribute, nested ones too
 
 
 def test_datetimes_aware_and_naive() -> None:
@@ -55,3 +56,51 @@ def test_status_is_a_str_enum_tolerating_unknown_values() -> None:
 def test_result_classes_cannot_be_built_from_python() -> None:
     with pytest.raises(TypeError):
         tm_py.Tracking()  # type: ignore[call-arg]
+
+
+def test_results_pickle_copy_and_hash() -> None:
+    import copy
+    import pickle
+
+    c = tm_py.Client.mock()
+    created = c.create_tracking("usps", "TMDELIV0003", title="mug")
+    t = c.get_tracking("usps", "TMDELIV0003")
+    values: list[object] = [
+        created, t, t.checkpoints[0], t.origin_info, c.user_info(), c.status_counts(),
+        c.carriers()[0], c.detect_carrier("9400111899223197428490")[0],
+        c.check_remote([{"country": "CN", "postcode": "0000"}]), c.transit_times([("usps", "US", "CN")])[0],
+        c.air_cargo("784-12345675")[0], c.create_trackings([("usps", "TMDELIV0004")])[0],
+        next(iter(c.list_trackings().pages())),
+    ]
+    for v in values:
+        for proto in range(2, pickle.HIGHEST_PROTOCOL + 1):
+            back = pickle.loads(pickle.dumps(v, protocol=proto))
+            assert back == v and type(back) is type(v) and repr(back) == repr(v)
+            assert hash(back) == hash(v)
+        assert copy.copy(v) is v and copy.deepcopy(v) is v  # frozen: sharing is safe
+    assert len({t, c.get_tracking("usps", "TMDELIV0003"), created}) == 2  # usable in sets and dict keys
+
+
+def test_to_dict_rows_make_a_dataframe_with_attribute_columns() -> None:
+    # The documented one-liner is `pd.DataFrame([t.to_dict() for t in trackings])`:
+    # check the rows it relies on (pandas itself is not a test dependency).
+    c = tm_py.Client.mock()
+    c.create_trackings([("usps", f"TMDELIV{i:04d}") for i in range(3)])
+    rows = [t.to_dict() for t in c.list_trackings()]
+    assert len(rows) == 3 and all(isinstance(r, dict) for r in rows)
+    for name in ("tracking_number", "carrier_code", "status", "created_at", "title", "origin_info"):
+        assert all(name in r for r in rows) and hasattr(tm_py.Tracking, name)
+
+
+def test_listed_trackings_decode_on_access_and_behave_like_fetched_ones() -> None:
+    import pickle
+
+    c = tm_py.Client.mock()
+    c.create_trackings([("usps", f"TMDELIV{i:04d}") for i in range(5)])
+    listed = sorted(c.list_trackings(limit=2), key=lambda t: t.tracking_number)
+    assert len(listed) == 5
+    for t in listed:
+        fetched = c.get_tracking("usps", t.tracking_number)
+        assert t == fetched and hash(t) == hash(fetched) and repr(t) == repr(fetched)
+        assert t.checkpoints == fetched.checkpoints and t.to_dict() == fetched.to_dict()
+        assert pickle.loads(pickle.dumps(t)) == t

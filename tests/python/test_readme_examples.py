@@ -75,3 +75,28 @@ def test_mock_server() -> None:
             pass
         print(client.user_info().email)
         print(server.journal()[-1]["endpoint"])  # trackings.getuserinfo
+
+
+def test_production_use() -> None:
+    import logging
+    import tm_py
+
+    with tm_py.MockServer() as server:
+        # Client() reads TRACKINGMORE_API_KEY (and TRACKINGMORE_BASE_URL) when not passed.
+        client = tm_py.Client("any-key", base_url=server.url)
+        patient = client.with_options(timeout=60, max_retries=5)  # a copy; client is unchanged
+        patient.create_tracking("usps", "9400111899223197428490")
+
+        raw = client.with_raw_response.get_tracking("usps", "9400111899223197428490")
+        print(raw.status, raw.headers["content-type"], len(raw.body))
+        tracking = raw.parse()  # the typed Tracking (or the usual exception)
+
+        logging.basicConfig()
+        logging.getLogger("tm_py").setLevel(logging.DEBUG)  # or TM_LOG=debug in the environment
+        done = []
+        outcomes = client.update_trackings(
+            ({"carrier_code": "usps", "tracking_number": "9400111899223197428490", "title": f"t{i}"} for i in range(1)),
+            concurrency=4, chunk_size=40, progress=lambda n, total: done.append(n),
+        )
+        assert [o.outcome for o in outcomes] == ["updated"] and done == [1]
+        logging.getLogger("tm_py").setLevel(logging.WARNING)

@@ -22,7 +22,7 @@ def sync_usage() -> int:
         counts: int = client.status_counts().total
         carriers: list[tm_py.Carrier] = client.carriers()
         detected: list[tm_py.DetectedCarrier] = client.detect_carrier("9400111899223197428490")
-        r: tm_py.BatchResult = client.delete_trackings([("usps", "TMDELIV0002")])
+        r: list[tm_py.BatchItem] = client.delete_trackings([("usps", "TMDELIV0002")])
         d: dict[str, object] = t.to_dict()
         try:
             client.get_tracking("usps", "NOPE12345")
@@ -54,6 +54,37 @@ def server_usage() -> str:
         del journal
         client: tm_py.Client = server.client()
         return client.user_info().email + server.url
+
+
+def conventions_usage() -> int:
+    client = tm_py.Client.mock()
+    patient: tm_py.Client = client.with_options(timeout=5.0, max_retries=3)
+    raw: tm_py.RawResponse = client.with_raw_response.user_info()
+    status: int = raw.status
+    body: bytes = raw.body
+    headers: dict[str, str] = raw.headers
+    done: list[int] = []
+    out: list[tm_py.BatchItem] = patient.update_trackings(
+        [{"carrier_code": "usps", "tracking_number": "TMDELIV0001", "title": "x"}],
+        concurrency=2,
+        chunk_size=20,
+        progress=lambda d, total: done.append(d),
+    )
+    del body, headers, out
+    return status
+
+
+def negative_usage(client: tm_py.Client) -> None:
+    """Mistakes the stubs must catch. `mypy --strict` turns on
+    `warn_unused_ignores`, so if any line below stopped being an error, its
+    `type: ignore` would be reported as unused and the check would fail."""
+    client.list_trackings(status="shiped")  # type: ignore[arg-type]
+    client.list_trackings(numbers="123")  # type: ignore[arg-type]
+    client.list_trackings(orders="A-1")  # type: ignore[arg-type]
+    client.create_trackings([("usps", "1", "extra")])  # type: ignore[list-item]
+    client.get_tracking("usps", 9400111899223197428490)  # type: ignore[arg-type]
+    client.with_options(timeout="5")  # type: ignore[arg-type]
+    client.create_trackings([], progress=42)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

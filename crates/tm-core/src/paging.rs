@@ -34,25 +34,38 @@ impl Pager {
 
     /// The next page, or `None` when there are no more.
     pub async fn next_page(&mut self) -> Result<Option<Page>> {
-        let Some(page_no) = self.next else {
+        let Some(query) = self.next_query() else {
             return Ok(None);
         };
-        let page = self.client.execute(&self.query.at_page(page_no)).await?;
+        let page = self.client.execute(&query).await?;
+        self.record(query.page_number(), page.total, page.items.len());
+        Ok(Some(page))
+    }
+
+    /// The query of the next page, or `None` when there are no more. For
+    /// callers that send it themselves (e.g. decoding the items lazily); they
+    /// then report the page with [`Pager::record`].
+    pub fn next_query(&self) -> Option<ListTrackings> {
+        self.next.map(|n| self.query.at_page(n))
+    }
+
+    /// Records a fetched page (its number, `total` and item count) and decides
+    /// which page comes next, if any.
+    pub fn record(&mut self, page_no: u32, total: u64, items: usize) {
         let limit = u64::from(self.query.page_size());
         let first = u64::from(self.query.page_number());
         let cap = *self
             .max_pages
-            .get_or_insert(first.saturating_add(page.total.div_ceil(limit)));
+            .get_or_insert(first.saturating_add(total.div_ceil(limit)));
         let fetched_through = u64::from(page_no);
-        self.next = if page.items.is_empty()
-            || fetched_through.saturating_mul(limit) >= page.total
+        self.next = if items == 0
+            || fetched_through.saturating_mul(limit) >= total
             || fetched_through >= cap
         {
             None
         } else {
             page_no.checked_add(1)
         };
-        Ok(Some(page))
     }
 
     /// The pages as a stream.

@@ -218,14 +218,13 @@ impl HttpTransportBuilder {
                     .redirect(reqwest::redirect::Policy::none())
                     .no_proxy();
                 if let Some(proxy) = &self.proxy {
-                    let proxy = reqwest::Proxy::all(proxy.as_str()).map_err(|e| {
-                        BuildError::InvalidProxy(error_chain(&e.without_url(), key.expose()))
-                    })?;
+                    let proxy = reqwest::Proxy::all(proxy.as_str())
+                        .map_err(|e| BuildError::InvalidProxy(error_chain(&e.without_url())))?;
                     builder = builder.proxy(proxy);
                 }
                 let client = builder
                     .build()
-                    .map_err(|e| BuildError::Client(error_chain(&e.without_url(), key.expose())))?;
+                    .map_err(|e| BuildError::Client(error_chain(&e.without_url())))?;
                 (client, Some(connect_timeout), false)
             }
         };
@@ -321,10 +320,6 @@ impl HttpTransport {
         url
     }
 
-    fn key_text(&self) -> &str {
-        self.key_header.to_str().unwrap_or("")
-    }
-
     fn map_error(&self, e: reqwest::Error) -> TransportError {
         let kind = if e.is_timeout() {
             TransportErrorKind::Timeout
@@ -341,10 +336,10 @@ impl HttpTransport {
             format!(
                 "no complete response within {:?}: {}",
                 self.timeout,
-                error_chain(&e, self.key_text())
+                error_chain(&e)
             )
         } else {
-            error_chain(&e, self.key_text())
+            error_chain(&e)
         };
         TransportError::new(kind, message)
     }
@@ -421,9 +416,11 @@ impl Transport for HttpTransport {
     }
 }
 
-/// Display of an error and its sources joined by `": "`, with the key (if it
-/// somehow appears) replaced.
-fn error_chain(e: &(dyn StdError + 'static), key: &str) -> String {
+/// Display of an error and its sources joined by `": "`. The key cannot be in
+/// it by construction: it only ever travels in a sensitive header, never in a
+/// URL, body or message, so nothing is searched and replaced (which mangled
+/// messages that happened to contain a short key, e.g. `k` in `/trackings`).
+fn error_chain(e: &(dyn StdError + 'static)) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
@@ -433,9 +430,6 @@ fn error_chain(e: &(dyn StdError + 'static), key: &str) -> String {
             out.push_str(&text);
         }
         source = s.source();
-    }
-    if !key.is_empty() && out.contains(key) {
-        out = out.replace(key, REDACTED);
     }
     out
 }
@@ -529,8 +523,9 @@ mod tests {
     }
 
     #[test]
-    fn error_chain_scrubs_key() {
-        let e = std::io::Error::other("oops sk_abc leaked");
-        assert_eq!(error_chain(&e, "sk_abc"), "oops ** redacted ** leaked");
+    fn error_chain_leaves_text_alone() {
+        // No substring replacement: a key such as `k` cannot mangle a path.
+        let e = std::io::Error::other("GET /v2/trackings/get failed");
+        assert_eq!(error_chain(&e), "GET /v2/trackings/get failed");
     }
 }

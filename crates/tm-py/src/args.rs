@@ -110,42 +110,163 @@ pub(crate) fn manual_status(v: &Bound<'_, PyAny>) -> PyResult<m::ManualStatus> {
     }
 }
 
-/// A unix timestamp from an int, a float or a `datetime`.
+/// Latest instant a time argument may name: 9999-12-31 23:59:59 UTC (the
+/// earliest is the unix epoch). Documented in the Python README.
+pub(crate) const MAX_UNIX: i64 = 253_402_300_799;
+
+/// Date/time text formats accepted without an offset (first match wins).
+const NAIVE_FORMATS: [&str; 6] = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+];
+
+/// What a time string means: an instant (it had an offset) or a wall time.
+enum ParsedTime {
+    Aware(chrono::DateTime<chrono::FixedOffset>),
+    Naive(chrono::NaiveDateTime),
+}
+
+/// Parses `text` as RFC 3339 / ISO 8601 (with or without an offset),
+/// `YYYY-MM-DD[ HH:MM[:SS]]` or `YYYY/M/D[ H:MM[:SS]]`.
+fn parse_time(text: &str) -> Option<ParsedTime> {
+    let t = text.trim();
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
+        return Some(ParsedTime::Aware(dt));
+    }
+    for f in [
+        "%Y-%m-%d %H:%M:%S%:z",
+        "%Y-%m-%dT%H:%M:%S%:z",
+        "%Y-%m-%d %H:%M:%S%z",
+    ] {
+        if let Ok(dt) = chrono::DateTime::parse_from_str(t, f) {
+            return Some(ParsedTime::Aware(dt));
+        }
+    }
+    for f in NAIVE_FORMATS {
+        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(t, f) {
+            return Some(ParsedTime::Naive(dt));
+        }
+    }
+    for f in ["%Y-%m-%d", "%Y/%m/%d"] {
+        if let Ok(d) = chrono::NaiveDate::parse_from_str(t, f) {
+            return Some(ParsedTime::Naive(d.and_time(chrono::NaiveTime::MIN)));
+        }
+    }
+    None
+}
+
+const TIME_FORMS: &str =
+    "expected a unix time (int), a datetime, a date or an ISO 8601 string like 2024-05-01 or 2024-05-01T12:00:00+02:00";
+
+fn in_unix_range(field: &str, t: i64) -> PyResult<i64> {
+    if (0..=MAX_UNIX).contains(&t) {
+        Ok(t)
+    } else {
+        Err(invalid(
+            field,
+            "must lie between 1970-01-01 and 9999-12-31 (unix seconds 0 to 253402300799)",
+        ))
+    }
+}
+
+/// True for a `datetime` whose `utcoffset()` is not `None`.
+fn is_aware(v: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(v.hasattr("utcoffset")? && !v.call_method0("utcoffset")?.is_none())
+}
+
+/// A unix timestamp (seconds, UTC) from an int, a float, a `datetime`, a
+/// `date` or an ISO 8601 string. Aware values keep their instant; naive
+/// `datetime`s and strings without an offset are read as UTC (the API's
+/// filters are in UTC), never as the machine's local time.
 pub(crate) fn unix_time(field: &str, v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<i64>> {
     let Some(v) = v.filter(|v| !v.is_none()) else {
         return Ok(None);
     };
-    if let Ok(i) = v.extract::<i64>() {
-        return Ok(Some(i));
+    if v.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(invalid(field, TIME_FORMS));
     }
-    if v.hasattr("timestamp")? {
-        let f: f64 = v.call_method0("timestamp")?.extract()?;
+    if v.is_instance_of::<pyo3::types::PyInt>() {
+        let Int(i) = v.extract::<Int>()?;
+        return in_unix_range(field, i.unwrap_or(i64::MAX)).map(Some);
+    }
+    if let Ok(f) = v.cast::<pyo3::types::PyFloat>() {
+        let f = f.value();
+        if !f.is_finite() || f < 0.0 || f > MAX_UNIX as f64 {
+            return in_unix_range(field, -1).map(Some);
+        }
         return Ok(Some(f as i64));
     }
-    if let Ok(f) = v.extract::<f64>() {
-        return Ok(Some(f as i64));
+    if let Ok(s) = v.cast::<PyString>() {
+        let text = s.to_cow()?;
+        let t = match parse_time(&text) {
+            Some(ParsedTime::Aware(dt)) => dt.timestamp(),
+            Some(ParsedTime::Naive(dt)) => dt.and_utc().timestamp(),
+            None => {
+                return Err(invalid(
+                    field,
+                    format!("{:?} is not a date or time: {TIME_FORMS}", text),
+                ))
+            }
+        };
+        return in_unix_range(field, t).map(Some);
     }
-    Err(invalid(field, "expected a unix time (int) or a datetime"))
+    if v.hasattr("hour")? {
+        if is_aware(v)? {
+            let f: f64 = v.call_method0("timestamp")?.extract()?;
+            return in_unix_range(field, f.floor() as i64).map(Some);
+        }
+        let naive: chrono::NaiveDateTime = v.extract().map_err(|_| invalid(field, TIME_FORMS))?;
+        return in_unix_range(field, naive.and_utc().timestamp()).map(Some);
+    }
+    if let Ok(d) = v.extract::<chrono::NaiveDate>() {
+        return in_unix_range(
+            field,
+            d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp(),
+        )
+        .map(Some);
+    }
+    Err(invalid(field, TIME_FORMS))
 }
 
-/// A string or a `datetime`/`date` (formatted `YYYY-MM-DD HH:MM:SS` / `YYYY-MM-DD`).
+/// Text for a free-form time field such as `order_create_time`: a string is
+/// checked (ISO 8601, `YYYY-MM-DD[ HH:MM[:SS]]`, `YYYY/M/D H:MM`) and sent as
+/// given; an aware `datetime` is sent as ISO 8601 with its offset
+/// (`2024-05-01 12:00:00+02:00`, the same instant); a naive one as
+/// `YYYY-MM-DD HH:MM:SS` (a wall time, as the API's own examples); a `date`
+/// as `YYYY-MM-DD`.
 pub(crate) fn time_text(field: &str, v: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
     let Some(v) = v.filter(|v| !v.is_none()) else {
         return Ok(None);
     };
     if let Ok(s) = v.cast::<PyString>() {
-        return Ok(Some(s.to_cow()?.into_owned()));
+        let text = s.to_cow()?.into_owned();
+        if parse_time(&text).is_none() {
+            return Err(invalid(
+                field,
+                format!("{text:?} is not a date or time: expected ISO 8601 (2024-05-01, 2024-05-01 12:00:00, 2024-05-01T12:00:00+02:00) or 2024/5/1 12:00"),
+            ));
+        }
+        return Ok(Some(text));
     }
     if v.hasattr("hour")? {
+        if is_aware(v)? {
+            return Ok(Some(
+                v.call_method1("isoformat", (" ", "seconds"))?.extract()?,
+            ));
+        }
         return Ok(Some(
             v.call_method1("strftime", ("%Y-%m-%d %H:%M:%S",))?
                 .extract()?,
         ));
     }
-    if v.hasattr("isoformat")? {
+    if v.hasattr("isoformat")? && v.hasattr("year")? {
         return Ok(Some(v.call_method0("isoformat")?.extract()?));
     }
-    Err(invalid(field, "expected a string or a datetime"))
+    Err(invalid(field, "expected a string, a datetime or a date"))
 }
 
 /// A tracking key from a `(carrier_code, tracking_number)` tuple or a dict.
@@ -265,4 +386,173 @@ pub(crate) fn each<'py, T>(
         out.push(read(&item?, format!("items[{i}]"))?);
     }
     Ok(out)
+}
+
+/// A Python `int` of any size (`None` inside when it does not fit an `i64`),
+/// so a range check can name the argument instead of an `OverflowError`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Int(pub(crate) Option<i64>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Int {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_instance_of::<pyo3::types::PyBool>()
+            || !obj.is_instance_of::<pyo3::types::PyInt>()
+        {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "expected an int, got {}",
+                obj.get_type().name()?
+            )));
+        }
+        Ok(Int(obj.extract::<i64>().ok()))
+    }
+}
+
+impl Int {
+    /// The value when `min <= value <= max`, else a `ValidationError` naming `field`.
+    pub(crate) fn within(self, field: &str, min: i64, max: i64) -> PyResult<i64> {
+        match self.0 {
+            Some(v) if (min..=max).contains(&v) => Ok(v),
+            _ => Err(invalid(
+                field,
+                format!("must be an integer from {min} to {max}"),
+            )),
+        }
+    }
+}
+
+/// Checks an optional `Int` with [`Int::within`].
+pub(crate) fn opt_within(v: Option<Int>, field: &str, min: i64, max: i64) -> PyResult<Option<i64>> {
+    v.map(|v| v.within(field, min, max)).transpose()
+}
+
+/// A list of strings that refuses a lone `str` (which Python would happily
+/// iterate character by character).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StrList(pub(crate) Vec<String>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for StrList {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_instance_of::<PyString>() {
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "expected a list of strings, got a single str (wrap it in a list: [\"...\"])",
+            ));
+        }
+        let mut out = Vec::new();
+        for (i, item) in obj.try_iter()?.enumerate() {
+            let item = item?;
+            let s = item.cast::<PyString>().map_err(|_| {
+                pyo3::exceptions::PyTypeError::new_err(format!(
+                    "item {i} is {}, expected str",
+                    item.get_type()
+                        .name()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default()
+                ))
+            })?;
+            out.push(s.to_cow()?.into_owned());
+        }
+        Ok(StrList(out))
+    }
+}
+
+/// Longest timeout accepted: one day (anything longer is a mistake, and
+/// `Duration` arithmetic must not overflow).
+pub(crate) const MAX_TIMEOUT_SECS: f64 = 86_400.0;
+
+/// A positive duration in seconds (a number or a `timedelta`) up to `max`.
+pub(crate) fn seconds_in(
+    field: &str,
+    v: &Bound<'_, PyAny>,
+    min: f64,
+    max: f64,
+) -> PyResult<std::time::Duration> {
+    let secs: f64 = if v.hasattr("total_seconds")? {
+        v.call_method0("total_seconds")?.extract()?
+    } else if v.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(invalid(field, "expected seconds (a number) or a timedelta"));
+    } else {
+        v.extract()
+            .map_err(|_| invalid(field, "expected seconds (a number) or a timedelta"))?
+    };
+    if !(secs.is_finite() && secs >= min && secs <= max) {
+        return Err(invalid(
+            field,
+            format!("must be a number of seconds from {min} to {max}"),
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+/// A `str` argument, or a `ValidationError` naming `field` (an `int` tracking
+/// number is refused rather than converted: leading zeros would be lost).
+pub(crate) fn text(field: &str, v: &Bound<'_, PyAny>) -> PyResult<String> {
+    match v.cast::<PyString>() {
+        Ok(s) => Ok(s.to_cow()?.into_owned()),
+        Err(_) => Err(invalid(
+            field,
+            format!(
+                "expected a str, got {} (pass numbers as text: leading zeros matter)",
+                v.get_type().name()?
+            ),
+        )),
+    }
+}
+
+/// `carrier_code` as a `str` (for `#[pyo3(from_py_with)]`).
+pub(crate) fn carrier_code(v: &Bound<'_, PyAny>) -> PyResult<String> {
+    text("carrier_code", v)
+}
+
+/// `tracking_number` as a `str` (for `#[pyo3(from_py_with)]`).
+pub(crate) fn tracking_number(v: &Bound<'_, PyAny>) -> PyResult<String> {
+    text("tracking_number", v)
+}
+
+/// `update_carrier_code` as a `str` (for `#[pyo3(from_py_with)]`).
+pub(crate) fn update_carrier_code(v: &Bound<'_, PyAny>) -> PyResult<String> {
+    text("update_carrier_code", v)
+}
+
+/// An `int` argument range-checked at extraction, so the signature keeps a
+/// plain literal default (visible in `help()` and to stubtest).
+fn int_arg(field: &str, v: &Bound<'_, PyAny>, min: i64, max: i64) -> PyResult<i64> {
+    match v.extract::<Int>() {
+        Ok(i) => i.within(field, min, max),
+        Err(_) => Err(invalid(
+            field,
+            format!("expected an int, got {}", v.get_type().name()?),
+        )),
+    }
+}
+
+macro_rules! int_args {
+    ($($(#[$doc:meta])* $name:ident: $min:expr, $max:expr;)*) => {$(
+        $(#[$doc])*
+        pub(crate) fn $name(v: &Bound<'_, PyAny>) -> PyResult<i64> {
+            int_arg(stringify!($name), v, $min, $max)
+        }
+    )*};
+}
+
+int_args! {
+    /// `page`: 1-based, a 32-bit page number.
+    page: 1, i64::from(u32::MAX);
+    /// `limit`: tm-core checks the API's upper bound (2000) with its own message.
+    limit: 1, i64::from(u32::MAX);
+    /// `seed`: any non-negative 63-bit integer.
+    seed: 0, i64::MAX;
+    /// `concurrency`: calls in flight at once.
+    concurrency: 1, crate::batch::MAX_CONCURRENCY;
+    /// `chunk_size`: items per batch call.
+    chunk_size: 1, tm_core::MAX_BATCH as i64;
+    /// `min_ms`: fault delay lower bound.
+    min_ms: 0, 600_000;
+    /// `max_ms`: fault delay upper bound.
+    max_ms: 0, 600_000;
+    /// `port`: a TCP port, 0 for any free one.
+    port: 0, 65_535;
 }

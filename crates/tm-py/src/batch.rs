@@ -1,89 +1,141 @@
-//! `create_trackings`: tm-core's loss-free batch helper (chunks of 40, bounded
-//! concurrency, retries that recognise their own earlier attempts), with one
-//! outcome per input item, including items refused while reading arguments.
+//! Batch-style methods (`create_trackings`, `update_trackings`,
+//! `delete_trackings`, `stop_updating`) over tm-core's loss-free batch helpers:
+//! any iterable, every item validated before the first call, chunks of
+//! `chunk_size` (≤ 40) sent `concurrency` at a time, a progress callback, and
+//! one `BatchItem` per input, in input order.
 
-use tm_core::batch::{BatchOptions, Outcome};
-use tm_core::models::{NewTracking, TrackingRef};
-use tm_core::Client;
+use std::sync::Arc;
 
+use pyo3::prelude::*;
+use tm_core::batch::{BatchOptions, BatchReport, Outcome, Progress};
+use tm_core::models::TrackingRef;
+
+use crate::errors::invalid;
 use crate::models::ItemOutcome;
 
-/// One parsed input: the tracking, or why it was refused before sending.
-pub(crate) type Input = Result<NewTracking, (TrackingRef, String)>;
+/// Most calls in flight at once.
+pub(crate) const MAX_CONCURRENCY: i64 = 64;
 
-fn blank(index: usize, carrier_code: &str, tracking_number: &str, outcome: &str) -> ItemOutcome {
-    ItemOutcome {
-        index: index as u64,
-        carrier_code: carrier_code.to_owned(),
-        tracking_number: tracking_number.to_owned(),
-        outcome: outcome.to_owned(),
-        tracking: None,
-        code: None,
-        message: None,
-    }
+/// Reads `concurrency`, `chunk_size` and `progress` into tm-core options.
+pub(crate) fn options(
+    concurrency: i64,
+    chunk_size: i64,
+    progress: Option<Py<PyAny>>,
+    total: usize,
+) -> PyResult<BatchOptions> {
+    // Both range-checked on extraction (args::concurrency, args::chunk_size).
+    let concurrency = concurrency as usize;
+    let chunk_size = chunk_size as usize;
+    let progress = match progress {
+        None => None,
+        Some(cb) => {
+            let ok = Python::attach(|py| cb.bind(py).is_callable());
+            if !ok {
+                return Err(invalid("progress", "expected a callable(done, total)"));
+            }
+            let f: tm_core::batch::ProgressFn = Arc::new(move |p: &Progress| {
+                Python::attach(|py| {
+                    // A failing callback must not lose the run's outcomes.
+                    if let Err(e) = cb.bind(py).call1((p.processed, total)) {
+                        e.write_unraisable(py, Some(cb.bind(py)));
+                    }
+                });
+            });
+            Some(f)
+        }
+    };
+    Ok(BatchOptions {
+        chunk_size,
+        concurrency,
+        progress,
+        ..BatchOptions::default()
+    })
 }
 
-/// Creates every valid input; returns one outcome per input, in input order.
-pub(crate) async fn create_all(
-    client: Client,
-    inputs: Vec<Input>,
-    concurrency: usize,
-) -> Result<Vec<ItemOutcome>, tm_core::Error> {
-    let mut out: Vec<Option<ItemOutcome>> = vec![None; inputs.len()];
-    let mut positions = Vec::new();
-    let mut valid = Vec::new();
-    for (i, input) in inputs.into_iter().enumerate() {
-        match input {
-            Ok(t) => {
-                positions.push(i);
-                valid.push(t);
-            }
-            Err((r, message)) => {
-                let mut o = blank(i, &r.carrier_code, &r.tracking_number, "failed");
-                o.message = Some(message);
-                out[i] = Some(o);
-            }
-        }
-    }
-    let options = BatchOptions {
-        concurrency: concurrency.max(1),
-        ..BatchOptions::default()
-    };
-    let report = client
-        .create_many(futures::stream::iter(valid), &options)
-        .await;
-    for item in report.outcomes {
-        let Some(&i) = positions.get(item.index) else {
-            continue;
-        };
-        let t = &item.item;
-        let mut o = blank(
-            i,
-            &t.carrier_code,
-            &t.tracking_number,
-            item.outcome.as_str(),
-        );
-        match item.outcome {
-            Outcome::Created { tracking, .. } | Outcome::Updated(tracking) => o.tracking = tracking,
-            Outcome::AlreadyExists => o.code = Some(4016),
-            Outcome::Failed { code, message, .. } => {
-                o.code = code;
-                o.message = Some(message);
-            }
-            Outcome::NotAttempted { reason } => o.message = Some(reason),
-            _ => {}
-        }
-        out[i] = Some(o);
-    }
-    Ok(out
+/// Prefixes a tm-core validation error's field with the item's position.
+pub(crate) fn item_invalid(prefix: &str, e: &tm_core::ValidationError) -> PyErr {
+    invalid(&format!("{prefix}.{}", e.field()), e.message())
+}
+
+/// One outcome per input, in input order, from a tm-core report.
+pub(crate) fn outcomes<T>(report: BatchReport<T>, key: fn(&T) -> TrackingRef) -> Vec<ItemOutcome> {
+    report
+        .outcomes
         .into_iter()
-        .enumerate()
-        .map(|(i, o)| {
-            o.unwrap_or_else(|| {
-                let mut o = blank(i, "", "", "failed");
-                o.message = Some("no outcome reported".into());
-                o
-            })
+        .map(|item| {
+            let k = key(&item.item);
+            let mut o = ItemOutcome {
+                index: item.index as u64,
+                carrier_code: k.carrier_code,
+                tracking_number: k.tracking_number,
+                outcome: item.outcome.as_str().to_owned(),
+                tracking: None,
+                code: None,
+                message: None,
+            };
+            match item.outcome {
+                Outcome::Created { tracking, .. } | Outcome::Updated(tracking) => {
+                    o.tracking = tracking
+                }
+                Outcome::AlreadyExists => o.code = Some(4016),
+                Outcome::Failed { code, message, .. } => {
+                    o.code = code;
+                    o.message = Some(message);
+                }
+                Outcome::NotAttempted { reason } => o.message = Some(reason),
+                _ => {}
+            }
+            o
         })
-        .collect())
+        .collect()
+}
+
+/// Splits `items` into calls of at most `size` items, each built (and so
+/// validated) by `make` before anything is sent. No items: one call with
+/// none, so tm-core's own rule for an empty list applies.
+pub(crate) fn chunked<T: Clone, E>(
+    items: Vec<T>,
+    size: usize,
+    make: fn(Vec<T>) -> Result<E, tm_core::ValidationError>,
+) -> PyResult<Vec<(usize, E)>> {
+    let to_py =
+        |e: tm_core::ValidationError| Python::attach(|py| crate::errors::validation(py, &e));
+    if items.is_empty() {
+        return Ok(vec![(0, make(Vec::new()).map_err(to_py)?)]);
+    }
+    items
+        .chunks(size.max(1))
+        .map(|c| make(c.to_vec()).map(|e| (c.len(), e)).map_err(to_py))
+        .collect()
+}
+
+/// Sends one call per chunk, `concurrency` at a time, and returns their
+/// responses in input order; `progress` hears the items done after each. The
+/// first failure fails the whole call (these are reads: nothing to undo).
+pub(crate) async fn run_chunks<E: tm_core::Endpoint + 'static>(
+    client: tm_core::Client,
+    chunks: Vec<(usize, E)>,
+    options: BatchOptions,
+) -> Result<Vec<E::Response>, tm_core::Error> {
+    use futures::stream::{self, StreamExt};
+    let calls = chunks.into_iter().map(|(n, ep)| {
+        let client = client.clone();
+        async move { client.execute(&ep).await.map(|r| (n, r)) }
+    });
+    let mut results = stream::iter(calls).buffered(options.concurrency.max(1));
+    let mut out = Vec::new();
+    let mut done = 0;
+    while let Some(r) = results.next().await {
+        let (n, response) = r?;
+        done += n;
+        if let Some(cb) = &options.progress {
+            cb(&Progress {
+                processed: done,
+                succeeded: done,
+                ..Progress::default()
+            });
+        }
+        out.push(response);
+    }
+    Ok(out)
 }

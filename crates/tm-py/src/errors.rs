@@ -241,3 +241,43 @@ pub(crate) fn to_py(py: Python<'_>, e: &Error) -> PyErr {
         ),
     }
 }
+
+/// A `TrackingMoreError` (kind `internal`) for a bug caught before it could
+/// reach Python as a `PanicException`.
+pub(crate) fn internal(text: &str) -> PyErr {
+    Python::attach(|py| {
+        build(
+            py,
+            TrackingMoreError::new_err(format!("internal error in tm_py (please report): {text}")),
+            Attrs {
+                code: None,
+                type_: "internal".into(),
+                message: text.to_owned(),
+                http_status: None,
+                retry_after: None,
+                kind: "internal".into(),
+                field: None,
+            },
+        )
+    })
+}
+
+/// The text of a panic payload.
+pub(crate) fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic".to_owned()
+    }
+}
+
+/// Runs `f`, turning a panic into a `TrackingMoreError` (last resort: inputs
+/// are range-checked first, so this only fires on a bug).
+pub(crate) fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => Err(internal(&panic_text(payload.as_ref()))),
+    }
+}

@@ -13,9 +13,12 @@ mod client;
 mod convert;
 mod core;
 mod errors;
+mod lazy;
+mod logging;
 mod mock;
 mod models;
 mod pager;
+mod raw;
 mod runtime;
 mod webhook;
 
@@ -34,7 +37,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pager::PageIterator>()?;
     m.add_class::<pager::AsyncTrackingIterator>()?;
     m.add_class::<pager::AsyncPageIterator>()?;
+    m.add_class::<raw::RawResponse>()?;
     mock::register(m)?;
     webhook::register(m)?;
+    logging::install();
     Ok(())
 }

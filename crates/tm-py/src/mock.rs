@@ -4,7 +4,6 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyRuntimeError;
@@ -12,10 +11,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use tm_mock::{FaultConfig, FaultRule, SimConfig};
 
-use crate::client::{http_core, AsyncClient, Client};
+use crate::args::{opt_within, Int, StrList};
+use crate::client::{call_options, http_core, AsyncClient, Client};
 use crate::convert::{json_to_py, to_dict};
-use crate::core::Core;
-use crate::errors::{self, invalid};
+use crate::core::{Backend, Core, Settings};
+use crate::errors::{self, guard, invalid};
 use crate::runtime;
 
 /// Python value to JSON (dict, list, tuple, str, int, float, bool, None).
@@ -48,18 +48,135 @@ fn py_to_json(v: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
     })
 }
 
-/// Seconds from a number or a `timedelta`.
-fn seconds(field: &str, v: &Bound<'_, PyAny>) -> PyResult<Duration> {
-    let secs: f64 = if v.hasattr("total_seconds")? {
-        v.call_method0("total_seconds")?.extract()?
-    } else {
-        v.extract()
-            .map_err(|_| invalid(field, "expected seconds or a timedelta"))?
-    };
-    if !(secs.is_finite() && secs >= 0.0) {
-        return Err(invalid(field, "must be a non-negative duration"));
+/// The simulator's clock range: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+fn clock_range() -> (DateTime<Utc>, DateTime<Utc>) {
+    (
+        DateTime::<Utc>::UNIX_EPOCH,
+        DateTime::<Utc>::from_timestamp(crate::args::MAX_UNIX, 0)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC),
+    )
+}
+
+/// Refuses a clock value outside [`clock_range`].
+fn check_clock(field: &str, t: DateTime<Utc>) -> PyResult<DateTime<Utc>> {
+    let (lo, hi) = clock_range();
+    if t < lo || t > hi {
+        return Err(invalid(
+            field,
+            "the simulator's clock stays between 1970-01-01 and 9999-12-31 (UTC)",
+        ));
     }
-    Ok(Duration::from_secs_f64(secs))
+    Ok(t)
+}
+
+/// Endpoint names fault rules accept, as tm-mock names them (its router's
+/// `Ep::name`; `tests/python/test_conventions.py` fires a fault at each one).
+pub(crate) const ENDPOINT_NAMES: [&str; 18] = [
+    "carriers.list",
+    "carriers.detect",
+    "trackings.post",
+    "trackings.get_one",
+    "trackings.put",
+    "trackings.delete_one",
+    "trackings.batch",
+    "trackings.list",
+    "trackings.updatemore",
+    "trackings.delete",
+    "trackings.realtime",
+    "trackings.update",
+    "trackings.getuserinfo",
+    "trackings.getstatusnumber",
+    "trackings.notupdate",
+    "trackings.remote",
+    "trackings.costtime",
+    "trackings.aircargo",
+];
+
+/// Fault kinds, as tm-mock spells them.
+const FAULT_KINDS: [&str; 7] = [
+    "latency", "http500", "http503", "http429", "drop", "truncate", "html",
+];
+
+/// Refuses an endpoint that no call would ever match (a rule that silently
+/// never fires): names must be one of [`ENDPOINT_NAMES`]; `/...` path
+/// patterns and `*` pass as they are.
+fn check_endpoint(field: &str, endpoint: Option<&str>) -> PyResult<()> {
+    match endpoint {
+        None | Some("") | Some("*") => Ok(()),
+        Some(p) if p.starts_with('/') => Ok(()),
+        Some(name) if ENDPOINT_NAMES.iter().any(|n| n.eq_ignore_ascii_case(name)) => Ok(()),
+        Some(name) => Err(invalid(
+            field,
+            format!(
+                "{name:?} is not an endpoint name; use one of {} or a path pattern such as \"/trackings/*\"",
+                ENDPOINT_NAMES.join(", ")
+            ),
+        )),
+    }
+}
+
+/// Checks the fields serde does not: endpoint, probability, delays, status.
+fn check_rule(prefix: &str, r: &FaultRule) -> PyResult<()> {
+    let name = |f: &str| {
+        if prefix.is_empty() {
+            f.to_owned()
+        } else {
+            format!("{prefix}.{f}")
+        }
+    };
+    check_endpoint(&name("endpoint"), r.endpoint.as_deref())?;
+    if !(r.probability.is_finite() && (0.0..=1.0).contains(&r.probability)) {
+        return Err(invalid(&name("probability"), "must be from 0.0 to 1.0"));
+    }
+    let max_ms = 600_000;
+    if r.min_ms > max_ms || r.max_ms > max_ms {
+        return Err(invalid(&name("max_ms"), "delays are at most 600000 ms"));
+    }
+    if let Some(s) = r.status {
+        if !(100..=599).contains(&s) {
+            return Err(invalid(
+                &name("status"),
+                "must be an HTTP status from 100 to 599",
+            ));
+        }
+    }
+    if let Some(ra) = r.retry_after {
+        if ra > 86_400 {
+            return Err(invalid(
+                &name("retry_after"),
+                "must be from 0 to 86400 seconds",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Reads a rule from JSON, naming the kind list when the kind is unknown.
+fn rule_from_json(prefix: &str, v: serde_json::Value) -> PyResult<FaultRule> {
+    let field = if prefix.is_empty() {
+        "kind".to_owned()
+    } else {
+        format!("{prefix}.kind")
+    };
+    if let Some(kind) = v.get("kind").and_then(|k| k.as_str()) {
+        if !FAULT_KINDS.contains(&kind) {
+            return Err(invalid(
+                &field,
+                format!(
+                    "{kind:?} is not a fault kind; use one of {}",
+                    FAULT_KINDS.join(", ")
+                ),
+            ));
+        }
+    }
+    let rule: FaultRule = serde_json::from_value(v).map_err(|e| {
+        invalid(
+            if prefix.is_empty() { "fault" } else { prefix },
+            e.to_string(),
+        )
+    })?;
+    check_rule(prefix, &rule)?;
+    Ok(rule)
 }
 
 fn api_key(py: Python<'_>, key: &str) -> PyResult<tm_core::ApiKey> {
@@ -71,40 +188,48 @@ pub(crate) fn sim_core(
     py: Python<'_>,
     sim: &tm_mock::Simulator,
     key: &str,
-    max_retries: Option<u32>,
+    max_retries: Option<Int>,
 ) -> PyResult<Arc<Core>> {
-    let transport = sim.transport(api_key(py, key)?);
-    let mut b = tm_core::Client::builder(transport);
-    if let Some(n) = max_retries {
-        b = b.max_retries(n);
-    }
-    Ok(Core::new(
-        b.build(),
-        "mock://in-process".into(),
-        Some(sim.clone()),
-    ))
+    let (_, max_retries) = call_options(None, max_retries)?;
+    Core::new(Settings {
+        backend: Backend::Sim {
+            sim: sim.clone(),
+            key: api_key(py, key)?,
+        },
+        timeout: None,
+        max_retries,
+    })
 }
 
 fn new_sim(
-    seed: u64,
+    seed: i64,
     credits: Option<f64>,
     rate_limits: bool,
-    keys: Option<Vec<String>>,
+    keys: Option<StrList>,
     start: Option<DateTime<Utc>>,
-) -> tm_mock::Simulator {
+) -> PyResult<tm_mock::Simulator> {
     let mut config = SimConfig {
-        seed,
+        seed: seed as u64,
         rate_limits,
-        keys,
+        keys: keys.map(|k| k.0),
         ..SimConfig::default()
     };
     if let Some(c) = credits {
-        config.credits = c;
+        config.credits = check_credits("credits", c)?;
     }
     if let Some(s) = start {
-        config.start = s;
+        config.start = check_clock("start", s)?;
     }
-    tm_mock::Simulator::new(config)
+    Ok(tm_mock::Simulator::new(config))
+}
+
+/// Credits are a finite, non-negative amount.
+fn check_credits(field: &str, c: f64) -> PyResult<f64> {
+    if c.is_finite() && c >= 0.0 {
+        Ok(c)
+    } else {
+        Err(invalid(field, "must be a finite number >= 0"))
+    }
 }
 
 /// A stateful, seeded TrackingMore v2 simulator (tm-mock). Its clock moves only
@@ -119,15 +244,17 @@ impl Simulator {
     #[new]
     #[pyo3(signature = (*, seed=1, credits=None, rate_limits=false, keys=None, start=None))]
     fn new(
-        seed: u64,
+        #[pyo3(from_py_with = crate::args::seed)] seed: i64,
         credits: Option<f64>,
         rate_limits: bool,
-        keys: Option<Vec<String>>,
+        keys: Option<StrList>,
         start: Option<DateTime<Utc>>,
-    ) -> Self {
-        Self {
-            sim: new_sim(seed, credits, rate_limits, keys, start),
-        }
+    ) -> PyResult<Self> {
+        guard(|| {
+            Ok(Self {
+                sim: new_sim(seed, credits, rate_limits, keys, start)?,
+            })
+        })
     }
 
     fn __repr__(&self) -> String {
@@ -141,7 +268,7 @@ impl Simulator {
 
     /// A blocking client over this simulator, in-process (no sockets).
     #[pyo3(signature = (api_key="mock-key", *, max_retries=None))]
-    fn client(&self, py: Python<'_>, api_key: &str, max_retries: Option<u32>) -> PyResult<Client> {
+    fn client(&self, py: Python<'_>, api_key: &str, max_retries: Option<Int>) -> PyResult<Client> {
         Ok(Client {
             core: sim_core(py, &self.sim, api_key, max_retries)?,
         })
@@ -153,7 +280,7 @@ impl Simulator {
         &self,
         py: Python<'_>,
         api_key: &str,
-        max_retries: Option<u32>,
+        max_retries: Option<Int>,
     ) -> PyResult<AsyncClient> {
         Ok(AsyncClient {
             core: sim_core(py, &self.sim, api_key, max_retries)?,
@@ -168,15 +295,23 @@ impl Simulator {
         self.sim.now()
     }
 
-    /// Moves the clock forward (seconds or a `timedelta`) and applies due changes.
+    /// Moves the clock forward (seconds or a `timedelta`) and applies due
+    /// changes; the clock stays between 1970-01-01 and 9999-12-31 (UTC), a
+    /// move past the end raises `ValidationError`.
     fn advance(&self, by: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.sim.advance(seconds("by", by)?);
-        Ok(())
+        guard(|| {
+            let (_, hi) = clock_range();
+            let room = (hi - self.sim.now()).num_seconds().max(0) as f64;
+            let d = crate::args::seconds_in("by", by, 0.0, room)?;
+            self.sim.advance(d);
+            Ok(())
+        })
     }
 
-    /// Sets the clock (an aware `datetime`).
-    fn set_now(&self, now: DateTime<Utc>) {
-        self.sim.set_now(now);
+    /// Sets the clock (an aware `datetime`, 1970-01-01..9999-12-31 UTC).
+    fn set_now(&self, now: DateTime<Utc>) -> PyResult<()> {
+        self.sim.set_now(check_clock("now", now)?);
+        Ok(())
     }
 
     // ---- rate limits ------------------------------------------------------
@@ -195,7 +330,10 @@ impl Simulator {
     // ---- faults -----------------------------------------------------------
 
     /// Adds a fault rule: `kind` is `latency`, `http500`, `http503`, `http429`,
-    /// `drop`, `truncate` or `html`; the options are tm-mock's rule fields.
+    /// `drop`, `truncate` or `html`; `endpoint` is one of the endpoint names
+    /// (`trackings.getuserinfo`, `trackings.post`, ...; the full list is in the
+    /// error for an unknown one and in the Python README) or a `/path/*`
+    /// pattern; the other options are tm-mock's rule fields.
     #[pyo3(signature = (kind, *, endpoint=None, probability=1.0, times=None, when=None,
         min_ms=0, max_ms=0, retry_after=None, keep_bytes=None, status=None))]
     #[allow(clippy::too_many_arguments)]
@@ -204,34 +342,50 @@ impl Simulator {
         kind: &str,
         endpoint: Option<String>,
         probability: f64,
-        times: Option<u32>,
+        times: Option<Int>,
         when: Option<String>,
-        min_ms: u64,
-        max_ms: u64,
-        retry_after: Option<u64>,
-        keep_bytes: Option<usize>,
-        status: Option<u16>,
+        #[pyo3(from_py_with = crate::args::min_ms)] min_ms: i64,
+        #[pyo3(from_py_with = crate::args::max_ms)] max_ms: i64,
+        retry_after: Option<Int>,
+        keep_bytes: Option<Int>,
+        status: Option<Int>,
     ) -> PyResult<()> {
         let v = serde_json::json!({
-            "kind": kind, "endpoint": endpoint, "probability": probability, "times": times,
+            "kind": kind, "endpoint": endpoint, "probability": probability,
+            "times": opt_within(times, "times", 0, u32::MAX as i64)?,
             "when": when, "min_ms": min_ms, "max_ms": max_ms.max(min_ms),
-            "retry_after": retry_after, "keep_bytes": keep_bytes, "status": status,
+            "retry_after": opt_within(retry_after, "retry_after", 0, 86_400)?,
+            "keep_bytes": opt_within(keep_bytes, "keep_bytes", 0, i64::from(u32::MAX))?,
+            "status": opt_within(status, "status", 100, 599)?,
         });
-        let rule: FaultRule =
-            serde_json::from_value(v).map_err(|e| invalid("fault", e.to_string()))?;
+        let rule = rule_from_json("", v)?;
         let mut faults = self.sim.faults();
         faults.rules.push(rule);
         self.sim.set_faults(faults);
         Ok(())
     }
 
-    /// Replaces every fault rule with `rules` (dicts of tm-mock rule fields).
+    /// Replaces every fault rule with `rules` (dicts of tm-mock rule fields),
+    /// each checked like `add_fault`.
     fn set_faults(&self, rules: &Bound<'_, PyAny>) -> PyResult<()> {
-        let v = serde_json::json!({ "rules": py_to_json(rules)? });
-        let config: FaultConfig =
-            serde_json::from_value(v).map_err(|e| invalid("faults", e.to_string()))?;
+        let v = py_to_json(rules)?;
+        let serde_json::Value::Array(items) = v else {
+            return Err(invalid("rules", "expected a list of rule dicts"));
+        };
+        let mut config = FaultConfig::default();
+        for (i, item) in items.into_iter().enumerate() {
+            config
+                .rules
+                .push(rule_from_json(&format!("rules[{i}]"), item)?);
+        }
         self.sim.set_faults(config);
         Ok(())
+    }
+
+    /// The endpoint names fault rules accept.
+    #[staticmethod]
+    fn endpoint_names() -> Vec<&'static str> {
+        ENDPOINT_NAMES.to_vec()
     }
 
     /// Removes every fault rule.
@@ -261,8 +415,14 @@ impl Simulator {
     /// Registers `api_key` or changes its account (credits, deleted flag);
     /// returns the account label.
     #[pyo3(signature = (api_key, *, credits=None, deleted=None))]
-    fn set_account(&self, api_key: &str, credits: Option<f64>, deleted: Option<bool>) -> String {
-        self.sim.set_account(api_key, credits, deleted)
+    fn set_account(
+        &self,
+        api_key: &str,
+        credits: Option<f64>,
+        deleted: Option<bool>,
+    ) -> PyResult<String> {
+        let credits = credits.map(|c| check_credits("credits", c)).transpose()?;
+        Ok(self.sim.set_account(api_key, credits, deleted))
     }
 
     /// Remaining credits of `api_key`'s account, or `None` if it has none.
@@ -295,6 +455,10 @@ impl Simulator {
 pub(crate) struct MockServer {
     url: String,
     handle: Mutex<Option<tm_mock::ServerHandle>>,
+    /// The process serving: a forked child shares the socket but not the
+    /// serving threads, so it may use the server (the parent answers) but
+    /// never waits for its shutdown.
+    pid: u32,
 }
 
 #[pymethods]
@@ -303,24 +467,32 @@ impl MockServer {
     #[pyo3(signature = (*, seed=1, credits=None, rate_limits=false, keys=None, start=None, port=0))]
     fn new(
         py: Python<'_>,
-        seed: u64,
+        #[pyo3(from_py_with = crate::args::seed)] seed: i64,
         credits: Option<f64>,
         rate_limits: bool,
-        keys: Option<Vec<String>>,
+        keys: Option<StrList>,
         start: Option<DateTime<Utc>>,
-        port: u16,
+        #[pyo3(from_py_with = crate::args::port)] port: i64,
     ) -> PyResult<PyClassInitializer<Self>> {
-        let sim = new_sim(seed, credits, rate_limits, keys, start);
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let served = sim.clone();
-        let handle = runtime::block_on(py, async move { tm_mock::serve(served, addr).await })?
-            .map_err(|e| PyRuntimeError::new_err(format!("cannot start the mock server: {e}")))?;
-        Ok(
-            PyClassInitializer::from(Simulator { sim }).add_subclass(Self {
-                url: handle.url(),
-                handle: Mutex::new(Some(handle)),
-            }),
-        )
+        guard(|| {
+            let port = port as u16;
+            let sim = new_sim(seed, credits, rate_limits, keys, start)?;
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            let served = sim.clone();
+            let handle = runtime::block_on(py, async move { tm_mock::serve(served, addr).await })?
+                .map_err(|e| {
+                    crate::errors::TransportError::new_err(format!(
+                        "cannot start the mock server: {e}"
+                    ))
+                })?;
+            Ok(
+                PyClassInitializer::from(Simulator { sim }).add_subclass(Self {
+                    url: handle.url(),
+                    handle: Mutex::new(Some(handle)),
+                    pid: std::process::id(),
+                }),
+            )
+        })
     }
 
     /// The base URL, `http://127.0.0.1:PORT/v2`.
@@ -329,21 +501,24 @@ impl MockServer {
         self.url.clone()
     }
 
-    /// True while serving.
+    /// True while serving (in a forked child: false, the parent serves).
     #[getter]
     fn running(&self) -> bool {
-        self.handle.lock().map(|h| h.is_some()).unwrap_or(false)
+        !runtime::forked_since(self.pid) && self.handle.lock().map(|h| h.is_some()).unwrap_or(false)
     }
 
-    /// Stops the server (open requests may finish, up to 5 s).
+    /// Stops the server (open requests may finish, up to 5 s). In a forked
+    /// child this only forgets the parent's server.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
-        let handle = self
-            .handle
-            .lock()
-            .map_err(|_| PyRuntimeError::new_err("poisoned"))?
-            .take();
+        let handle = self.handle.lock().unwrap_or_else(|p| p.into_inner()).take();
         if let Some(h) = handle {
-            runtime::block_on(py, h.shutdown())?;
+            if runtime::forked_since(self.pid) {
+                // Its task lives in the parent's runtime; dropping would only
+                // signal the parent's copy-less channel, waiting would hang.
+                std::mem::forget(h);
+            } else {
+                runtime::block_on(py, h.shutdown())?;
+            }
         }
         Ok(())
     }
@@ -364,11 +539,11 @@ impl MockServer {
 
     /// A blocking HTTP client of this server.
     #[pyo3(signature = (api_key="mock-key", *, max_retries=None))]
-    fn client(&self, py: Python<'_>, api_key: &str, max_retries: Option<u32>) -> PyResult<Client> {
+    fn client(&self, py: Python<'_>, api_key: &str, max_retries: Option<Int>) -> PyResult<Client> {
         Ok(Client {
             core: http_core(
                 py,
-                api_key.to_owned(),
+                Some(api_key.to_owned()),
                 Some(self.url.clone()),
                 None,
                 max_retries,
@@ -384,12 +559,12 @@ impl MockServer {
         &self,
         py: Python<'_>,
         api_key: &str,
-        max_retries: Option<u32>,
+        max_retries: Option<Int>,
     ) -> PyResult<AsyncClient> {
         Ok(AsyncClient {
             core: http_core(
                 py,
-                api_key.to_owned(),
+                Some(api_key.to_owned()),
                 Some(self.url.clone()),
                 None,
                 max_retries,
@@ -397,6 +572,21 @@ impl MockServer {
                 None,
             )?,
         })
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if runtime::forked_since(self.pid) {
+            if let Some(h) = self
+                .handle
+                .get_mut()
+                .unwrap_or_else(|p| p.into_inner())
+                .take()
+            {
+                std::mem::forget(h);
+            }
+        }
     }
 }
 

@@ -12,39 +12,83 @@ use tm_core::Error;
 use crate::convert::ToPy;
 use crate::core::{Core, Mode};
 use crate::errors;
+use crate::lazy::{Lazy, RawListTrackings, RawPage};
 use crate::runtime;
+
+/// A page fetched and decoded: its number, `total` and trackings.
+type Fetched = (u32, u64, Vec<Lazy<Tracking>>);
+
+/// A page fetch running ahead of the consumer.
+type Ahead = runtime::AbortOnDrop<Result<Fetched, Error>>;
 
 struct State {
     /// tm-core's pager: page numbering and the guard against a server that
     /// ignores `page` live there, not here.
     pages: tm_core::paging::Pager,
-    buffer: VecDeque<Tracking>,
+    /// Trackings of the current page.
+    buffer: VecDeque<Lazy<Tracking>>,
+    /// The next pages (by number), already requested while the current one is consumed.
+    ahead: VecDeque<(u32, Ahead)>,
+}
+
+/// Pages requested ahead of the one being consumed.
+const READ_AHEAD: usize = 3;
+
+/// One tracking of a list, handed to Python once (moved, not copied).
+pub(crate) struct ListedTracking(std::sync::Mutex<Option<Lazy<Tracking>>>);
+
+impl ToPy for ListedTracking {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let lazy = self
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .ok_or_else(|| errors::internal("a listed tracking was converted twice"))?;
+        Ok(Py::new(py, crate::models::Tracking(lazy))?.into_any())
+    }
+}
+
+/// Sends one page query; its trackings stay raw JSON until used.
+async fn fetch(client: tm_core::Client, query: ListTrackings) -> Result<Fetched, Error> {
+    let page_no = query.page_number();
+    let page: RawPage = client.execute(&RawListTrackings(query)).await?;
+    let items = page.items.unwrap_or_default();
+    Ok((
+        page_no,
+        page.total,
+        items.into_iter().map(Lazy::raw).collect(),
+    ))
 }
 
 /// The shared state of one iteration.
 #[derive(Clone)]
 pub(crate) struct Pager {
     core: Arc<Core>,
+    client: tm_core::Client,
     first: ListTrackings,
     state: Arc<tokio::sync::Mutex<State>>,
 }
 
 impl Pager {
     /// Iterates from `first`.
-    pub(crate) fn new(core: Arc<Core>, first: ListTrackings) -> Self {
+    pub(crate) fn new(core: Arc<Core>, first: ListTrackings) -> PyResult<Self> {
+        let client = core.client()?;
         let state = State {
-            pages: core.client.pager(first.clone()),
+            pages: client.pager(first.clone()),
             buffer: VecDeque::new(),
+            ahead: VecDeque::new(),
         };
-        Self {
+        Ok(Self {
             core,
+            client,
             first,
             state: Arc::new(tokio::sync::Mutex::new(state)),
-        }
+        })
     }
 
     /// A fresh iteration from the same first page.
-    fn restart(&self) -> Self {
+    fn restart(&self) -> PyResult<Self> {
         Self::new(self.core.clone(), self.first.clone())
     }
 
@@ -52,15 +96,48 @@ impl Pager {
         self.state.lock().await.pages.next_page().await
     }
 
-    async fn next_item(self) -> Result<Option<Tracking>, Error> {
+    /// The next tracking: from the buffer, else from the page fetched ahead,
+    /// else from a fresh fetch. Once a page says how many items match, up to
+    /// [`READ_AHEAD`] following pages are requested at once, so their transfer
+    /// and scan overlap each other and Python's work on the current page (the
+    /// client's rate limiter still paces the calls). tm-core's pager still
+    /// decides, page by page, whether there is a next one; prefetched pages it
+    /// does not ask for are dropped (their tasks aborted).
+    async fn next_item(self) -> Result<Option<ListedTracking>, Error> {
         let mut state = self.state.lock().await;
         loop {
             if let Some(t) = state.buffer.pop_front() {
-                return Ok(Some(t));
+                return Ok(Some(ListedTracking(std::sync::Mutex::new(Some(t)))));
             }
-            match state.pages.next_page().await? {
-                None => return Ok(None),
-                Some(page) => state.buffer.extend(page.items),
+            let Some(next) = state.pages.next_query() else {
+                state.ahead.clear();
+                return Ok(None);
+            };
+            let want = next.page_number();
+            while state.ahead.front().is_some_and(|(n, _)| *n != want) {
+                state.ahead.pop_front();
+            }
+            let (page_no, total, items) = match state.ahead.pop_front() {
+                Some((_, ahead)) => ahead.await.unwrap_or_else(|_| {
+                    Err(Error::Transport(tm_core::TransportError::new(
+                        tm_core::TransportErrorKind::Other,
+                        "the page fetch was cancelled",
+                    )))
+                })?,
+                None => fetch(self.client.clone(), next).await?,
+            };
+            state.pages.record(page_no, total, items.len());
+            state.buffer.extend(items);
+            if let Some(q) = state.pages.next_query() {
+                let last = total.div_ceil(u64::from(q.page_size().max(1)));
+                let mut n = state.ahead.back().map_or(q.page_number(), |(n, _)| n + 1);
+                while state.ahead.len() < READ_AHEAD && u64::from(n) <= last {
+                    let ahead = runtime::spawn(fetch(self.client.clone(), q.at_page(n)));
+                    state.ahead.push_back((n, ahead));
+                    n += 1;
+                }
+            } else {
+                state.ahead.clear();
             }
         }
     }
@@ -116,8 +193,8 @@ impl TrackingIterator {
     }
 
     /// Iterates page by page instead, from the first page of the query.
-    fn pages(&self) -> PageIterator {
-        PageIterator(self.0.restart())
+    fn pages(&self) -> PyResult<PageIterator> {
+        Ok(PageIterator(self.0.restart()?))
     }
 }
 
@@ -151,8 +228,8 @@ impl AsyncTrackingIterator {
     }
 
     /// Iterates page by page instead, from the first page of the query.
-    fn pages(&self) -> AsyncPageIterator {
-        AsyncPageIterator(self.0.restart())
+    fn pages(&self) -> PyResult<AsyncPageIterator> {
+        Ok(AsyncPageIterator(self.0.restart()?))
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -16,21 +16,44 @@ use tokio::task::JoinHandle;
 /// How often a blocking wait wakes up to look for Ctrl-C.
 const SIGNAL_SLICE: Duration = Duration::from_millis(50);
 
-/// The runtime shared by every client, mock server and iterator.
+/// The runtime of this process, and the pid that built it.
+static RT: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
+
+/// The runtime shared by every client, mock server and iterator of this
+/// process. A forked child inherits the parent's runtime without its worker
+/// threads (fork copies only the calling thread), so waiting on it would hang
+/// forever: the first use in a new pid builds a fresh runtime. The inherited
+/// one is leaked on purpose, as dropping it would join threads that do not
+/// exist in the child.
 pub(crate) fn runtime() -> &'static Runtime {
-    static RT: OnceLock<Runtime> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(
-                std::thread::available_parallelism()
-                    .map(|n| n.get().clamp(2, 8))
-                    .unwrap_or(2),
-            )
-            .thread_name("tm-py")
-            .enable_all()
-            .build()
-            .expect("cannot start the tokio runtime")
-    })
+    let pid = std::process::id();
+    let mut slot = RT.lock().unwrap_or_else(|p| p.into_inner());
+    match *slot {
+        Some((owner, rt)) if owner == pid => rt,
+        _ => {
+            let rt: &'static Runtime = Box::leak(Box::new(build_runtime()));
+            *slot = Some((pid, rt));
+            rt
+        }
+    }
+}
+
+fn build_runtime() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(
+            std::thread::available_parallelism()
+                .map(|n| n.get().clamp(2, 8))
+                .unwrap_or(2),
+        )
+        .thread_name("tm-py")
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("cannot start the tokio runtime: {e}"))
+}
+
+/// True when `pid` is not this process (the value was made before a fork).
+pub(crate) fn forked_since(pid: u32) -> bool {
+    pid != std::process::id()
 }
 
 /// A spawned task that is aborted when this handle is dropped.
@@ -50,7 +73,7 @@ impl<T> Future for AbortOnDrop<T> {
                 if e.is_cancelled() {
                     PyRuntimeError::new_err("the operation was cancelled")
                 } else {
-                    PyRuntimeError::new_err(format!("the operation panicked: {e}"))
+                    crate::errors::internal(&format!("the operation failed unexpectedly: {e}"))
                 }
             })
         })
