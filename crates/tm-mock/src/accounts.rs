@@ -113,11 +113,16 @@ pub(crate) fn key_hash(key: &str) -> u128 {
     (u128::from(a) << 64) | u128::from(b)
 }
 
+/// Most credits an account can hold, in tenths (9e14 credits).
+pub(crate) const MAX_CREDITS_TENTHS: i64 = 9_000_000_000_000_000;
+
 /// Credits as given (a float) to tenths, clamped to `0..=9e14` credits; not
 /// a number is 0.
 pub(crate) fn credits_to_tenths(credits: f64) -> i64 {
     if credits.is_finite() {
-        (credits * 10.0).round().clamp(0.0, 9.0e15) as i64
+        (credits * 10.0)
+            .round()
+            .clamp(0.0, MAX_CREDITS_TENTHS as f64) as i64
     } else {
         0
     }

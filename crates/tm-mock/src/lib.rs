@@ -62,8 +62,12 @@ mod tracking;
 // Output.
 mod render;
 
+pub use clock::{ClockError, CLOCK_MAX, CLOCK_MIN};
 pub use config::{SimConfig, DEFAULT_CREDITS, DEFAULT_START};
-pub use faults::{FaultConfig, FaultKind, FaultRule, FaultTiming};
+pub use faults::{
+    FaultConfig, FaultConfigError, FaultKind, FaultRule, FaultTiming, MAX_FAULT_RULES,
+    MAX_LATENCY_MS, MAX_RETRY_AFTER,
+};
 pub use journal::{JournalEntry, JOURNAL_CAPACITY};
 pub use server::{serve, ServerHandle};
 pub use simulator::Simulator;

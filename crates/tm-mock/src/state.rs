@@ -39,7 +39,8 @@ impl State {
 
     /// A fresh 32-hex id.
     pub(crate) fn new_id(&mut self, acct: usize) -> u128 {
-        self.id_counter += 1;
+        // A restored snapshot may carry any counter; ids are hashes of it.
+        self.id_counter = self.id_counter.wrapping_add(1);
         let a = mix(self.seed ^ mix(self.id_counter ^ ((acct as u64) << 48)));
         let b = mix(a ^ self.id_counter.rotate_left(17));
         (u128::from(a) << 64) | u128::from(b)
@@ -154,7 +155,8 @@ impl State {
         s.order_id = order;
     }
 
-    /// Moves the clock and applies due status changes.
+    /// Moves the clock (a time within [`crate::CLOCK_MIN`]..=[`crate::CLOCK_MAX`])
+    /// and applies due status changes.
     pub(crate) fn set_now(&mut self, t: i64) {
         if t >= self.now {
             self.now = t;
