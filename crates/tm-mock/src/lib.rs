@@ -69,7 +69,7 @@ pub use faults::{
     MAX_LATENCY_MS, MAX_RETRY_AFTER,
 };
 pub use journal::{JournalEntry, JOURNAL_CAPACITY};
-pub use server::{serve, ServerHandle};
+pub use server::{serve, serve_with, ServeError, ServeOptions, ServerHandle};
 pub use simulator::Simulator;
 pub use snapshot::SnapshotError;
 pub use transport::MockTransport;

@@ -2,16 +2,19 @@
 //!
 //! ```text
 //! tm-mock serve --addr 127.0.0.1:0 [--key KEY ...] [--credits N] [--seed N] [--rate-limits on|off]
+//!               [--admin-token TOKEN]
 //! ```
 //!
 //! Prints its base URL (`http://127.0.0.1:PORT/v2`) as the first line on stdout,
-//! then serves until SIGINT or SIGTERM and exits with status 0.
+//! then serves until SIGINT or SIGTERM and exits with status 0. Refuses to
+//! start (status 2, saying why) on a non-loopback address without an admin
+//! token.
 
 use std::io::Write;
 use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use tm_mock::{SimConfig, Simulator, DEFAULT_CREDITS};
+use tm_mock::{ServeOptions, SimConfig, Simulator, DEFAULT_CREDITS};
 
 #[derive(Parser)]
 #[command(
@@ -37,10 +40,21 @@ enum OnOff {
 }
 
 #[derive(clap::Args)]
+#[command(after_help = "\
+WARNING: the /_mock admin API (clock, faults, accounts, journal, reset) can mint valid keys, \
+reset every account and read every request. Without --admin-token it is open to anyone who \
+can reach the port, so tm-mock refuses to listen on anything but a loopback address without \
+one. With a token, every /_mock request needs `Authorization: Bearer TOKEN` (else HTTP 401).")]
 struct ServeArgs {
-    /// Address to listen on (port 0 picks a free port).
+    /// Address to listen on (port 0 picks a free port). A non-loopback address
+    /// needs --admin-token.
     #[arg(long, default_value = "127.0.0.1:0")]
     addr: SocketAddr,
+    /// Token required as `Authorization: Bearer TOKEN` on every /_mock admin
+    /// request. Prefer the environment variable: arguments are visible to
+    /// other local users.
+    #[arg(long, env = "TM_MOCK_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
     /// Accepted API key (repeatable). Without any, every non-empty key gets its own account.
     #[arg(long = "key")]
     keys: Vec<String>,
@@ -91,6 +105,15 @@ fn main() -> std::process::ExitCode {
         },
         ..SimConfig::default()
     };
+    let mut options = ServeOptions::default();
+    if let Some(token) = args.admin_token {
+        options = options.admin_token(token);
+    }
+    // Refused before anything starts: exit status 2, like a usage error.
+    if let Err(e) = options.check(args.addr) {
+        eprintln!("tm-mock: {e}");
+        return std::process::ExitCode::from(2);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -103,7 +126,7 @@ fn main() -> std::process::ExitCode {
     };
     runtime.block_on(async move {
         let sim = Simulator::new(config);
-        let handle = match tm_mock::serve(sim, args.addr).await {
+        let handle = match tm_mock::serve_with(sim, args.addr, options).await {
             Ok(h) => h,
             Err(e) => {
                 eprintln!("tm-mock: cannot listen on {}: {e}", args.addr);

@@ -1,9 +1,14 @@
-//! The HTTP/1.1 server (hyper 1) in front of a [`Simulator`].
+//! The HTTP/1.1 server (hyper 1) in front of a [`Simulator`]: the front
+//! door of the request path (server → router → handler → state → render).
+//! It owns what only a network server needs: the admin token, body limits
+//! and connection hygiene.
 
+use std::fmt;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -19,9 +24,110 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::render::envelope;
+use crate::render::{envelope, error};
 use crate::simulator::Simulator;
-use crate::wire::{Outcome, SimRequest, SimResponse, MAX_BODY};
+use crate::wire::{is_admin_path, Outcome, SimRequest, SimResponse, MAX_BODY};
+
+/// How [`serve_with`] runs the server. Build it from [`ServeOptions::default`]
+/// and its setters.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct ServeOptions {
+    admin_token: Option<String>,
+}
+
+impl fmt::Debug for ServeOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServeOptions")
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServeOptions {
+    /// Requires `Authorization: Bearer TOKEN` on every `/_mock/*` request
+    /// (else HTTP 401 with an envelope). Without a token the admin API is
+    /// open, which [`serve_with`] allows on loopback addresses only.
+    pub fn admin_token(mut self, token: impl Into<String>) -> Self {
+        self.admin_token = Some(token.into());
+        self
+    }
+}
+
+/// Why [`serve_with`] refuses to start before binding anything.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// A non-loopback address without an admin token: anyone who can reach
+    /// the port could reset the simulator, mint accounts and read the journal.
+    #[error(
+        "refusing to serve the /_mock admin API without a token on {0}, which is not a \
+         loopback address: anyone who can reach it could reset the simulator, create \
+         accounts and read the journal. Set an admin token (tm-mock serve --admin-token \
+         or TM_MOCK_ADMIN_TOKEN), or bind 127.0.0.1"
+    )]
+    OpenAdminOnNetwork(SocketAddr),
+    /// An admin token that is empty or not a valid header value.
+    #[error("the admin token must be non-empty printable ASCII without spaces")]
+    BadAdminToken,
+}
+
+impl From<ServeError> for io::Error {
+    fn from(e: ServeError) -> Self {
+        io::Error::new(io::ErrorKind::InvalidInput, e)
+    }
+}
+
+impl ServeOptions {
+    /// Checks the options for serving on `addr`.
+    pub fn check(&self, addr: SocketAddr) -> Result<(), ServeError> {
+        match &self.admin_token {
+            Some(t) if t.is_empty() || !t.bytes().all(|b| b.is_ascii_graphic()) => {
+                Err(ServeError::BadAdminToken)
+            }
+            Some(_) => Ok(()),
+            None if addr.ip().is_loopback() => Ok(()),
+            None => Err(ServeError::OpenAdminOnNetwork(addr)),
+        }
+    }
+}
+
+/// Whether `headers` carry `Authorization: Bearer <token>` (compared in
+/// constant time over the token's length).
+fn has_admin_token(headers: &http::HeaderMap, token: &str) -> bool {
+    let Some(sent) = headers
+        .get(http::header::AUTHORIZATION)
+        .map(http::HeaderValue::as_bytes)
+    else {
+        return false;
+    };
+    let Some(sent) = sent
+        .get(..7)
+        .filter(|scheme| scheme.eq_ignore_ascii_case(b"bearer "))
+        .map(|_| sent[7..].trim_ascii())
+    else {
+        return false;
+    };
+    let want = token.as_bytes();
+    sent.len() == want.len() && sent.iter().zip(want).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// The 401 answer to an admin request without the token.
+fn admin_unauthorized() -> Response<MockBody> {
+    let r = error(
+        401,
+        "The /_mock admin API needs `Authorization: Bearer <admin token>`.",
+    );
+    let mut resp = to_http(r, None);
+    resp.headers_mut().insert(
+        http::header::WWW_AUTHENTICATE,
+        http::HeaderValue::from_static("Bearer realm=\"tm-mock admin\""),
+    );
+    resp
+}
 
 /// A running server. Dropping it shuts the server down.
 #[derive(Debug)]
@@ -170,7 +276,20 @@ fn drain_in_background(mut body: Incoming, already: u64) {
     });
 }
 
-async fn handle(sim: Simulator, req: Request<Incoming>) -> Result<Response<MockBody>, io::Error> {
+async fn handle(
+    sim: Simulator,
+    admin_token: Option<Arc<str>>,
+    req: Request<Incoming>,
+) -> Result<Response<MockBody>, io::Error> {
+    if let Some(token) = &admin_token {
+        if is_admin_path(req.uri().path()) && !has_admin_token(req.headers(), token) {
+            let body = req.into_body();
+            if !body.is_end_stream() {
+                drain_in_background(body, 0);
+            }
+            return Ok(admin_unauthorized());
+        }
+    }
     let declared = req
         .headers()
         .get(http::header::CONTENT_LENGTH)
@@ -234,11 +353,26 @@ async fn handle(sim: Simulator, req: Request<Incoming>) -> Result<Response<MockB
     }
 }
 
-/// Serves `sim` over HTTP/1.1 on `addr` (use port 0 for a free port).
+/// Serves `sim` over HTTP/1.1 on `addr` (use port 0 for a free port) with
+/// the default [`ServeOptions`]: no admin token, so only a loopback address
+/// is accepted.
 ///
 /// Paths are accepted with or without `/v2`. Bodies over 1 MiB get meta 4012
 /// and the connection is closed without reading the rest.
 pub async fn serve(sim: Simulator, addr: SocketAddr) -> io::Result<ServerHandle> {
+    serve_with(sim, addr, ServeOptions::default()).await
+}
+
+/// Serves `sim` over HTTP/1.1 on `addr` with `options`. Refuses (before
+/// binding) a non-loopback address without an admin token
+/// ([`ServeError`], as an `io::Error` of kind `InvalidInput`).
+pub async fn serve_with(
+    sim: Simulator,
+    addr: SocketAddr,
+    options: ServeOptions,
+) -> io::Result<ServerHandle> {
+    options.check(addr)?;
+    let admin_token: Option<Arc<str>> = options.admin_token.as_deref().map(Arc::from);
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let (stop, mut stopped) = watch::channel(false);
@@ -252,7 +386,8 @@ pub async fn serve(sim: Simulator, addr: SocketAddr) -> io::Result<ServerHandle>
                     // waiting for the client's ACK.
                     let _ = stream.set_nodelay(true);
                     let sim = sim.clone();
-                    let svc = service_fn(move |req| handle(sim.clone(), req));
+                    let token = admin_token.clone();
+                    let svc = service_fn(move |req| handle(sim.clone(), token.clone(), req));
                     let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
                     let fut = graceful.watch(conn);
                     tokio::spawn(async move {
