@@ -69,7 +69,10 @@ pub use faults::{
     MAX_LATENCY_MS, MAX_RETRY_AFTER,
 };
 pub use journal::{JournalEntry, JOURNAL_CAPACITY};
-pub use server::{serve, serve_with, ServeError, ServeOptions, ServerHandle};
+pub use server::{
+    serve, serve_with, ServeError, ServeOptions, ServerHandle, DEFAULT_HEADER_READ_TIMEOUT,
+    DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_HEADER_BYTES,
+};
 pub use simulator::Simulator;
 pub use snapshot::SnapshotError;
 pub use transport::MockTransport;

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! tm-mock serve --addr 127.0.0.1:0 [--key KEY ...] [--credits N] [--seed N] [--rate-limits on|off]
-//!               [--admin-token TOKEN]
+//!               [--admin-token TOKEN] [--header-timeout S] [--idle-timeout S] [--max-connections N]
 //! ```
 //!
 //! Prints its base URL (`http://127.0.0.1:PORT/v2`) as the first line on stdout,
@@ -55,6 +55,17 @@ struct ServeArgs {
     /// other local users.
     #[arg(long, env = "TM_MOCK_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
+    /// Seconds a connection may take to send a request's headers (from
+    /// connecting, or from its previous answer).
+    #[arg(long = "header-timeout", default_value_t = tm_mock::DEFAULT_HEADER_READ_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_timeout: u64,
+    /// Seconds a connection may stay idle (nothing sent or read, no request
+    /// being answered) before it is closed.
+    #[arg(long = "idle-timeout", default_value_t = tm_mock::DEFAULT_IDLE_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    idle_timeout: u64,
+    /// Most connections served at once; more wait in the listen backlog.
+    #[arg(long = "max-connections", default_value_t = tm_mock::DEFAULT_MAX_CONNECTIONS as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: u64,
     /// Accepted API key (repeatable). Without any, every non-empty key gets its own account.
     #[arg(long = "key")]
     keys: Vec<String>,
@@ -105,7 +116,10 @@ fn main() -> std::process::ExitCode {
         },
         ..SimConfig::default()
     };
-    let mut options = ServeOptions::default();
+    let mut options = ServeOptions::default()
+        .header_read_timeout(std::time::Duration::from_secs(args.header_timeout))
+        .idle_timeout(std::time::Duration::from_secs(args.idle_timeout))
+        .max_connections(usize::try_from(args.max_connections).unwrap_or(usize::MAX));
     if let Some(token) = args.admin_token {
         options = options.admin_token(token);
     }

@@ -8,6 +8,7 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -18,10 +19,10 @@ use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinHandle;
 
 use crate::render::{envelope, error};
@@ -30,10 +31,37 @@ use crate::wire::{is_admin_path, Outcome, SimRequest, SimResponse, MAX_BODY};
 
 /// How [`serve_with`] runs the server. Build it from [`ServeOptions::default`]
 /// and its setters.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ServeOptions {
     admin_token: Option<String>,
+    header_read_timeout: Duration,
+    idle_timeout: Duration,
+    max_connections: usize,
+    max_header_bytes: usize,
+}
+
+/// Default of [`ServeOptions::header_read_timeout`]: 10 s.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default of [`ServeOptions::idle_timeout`]: 30 s.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default of [`ServeOptions::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Default of [`ServeOptions::max_header_bytes`]: 64 KiB.
+pub const DEFAULT_MAX_HEADER_BYTES: usize = 64 << 10;
+/// Smallest accepted [`ServeOptions::max_header_bytes`] (hyper's minimum buffer).
+const MIN_HEADER_BYTES: usize = 8 << 10;
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            admin_token: None,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
+        }
+    }
 }
 
 impl fmt::Debug for ServeOptions {
@@ -43,7 +71,11 @@ impl fmt::Debug for ServeOptions {
                 "admin_token",
                 &self.admin_token.as_ref().map(|_| "<redacted>"),
             )
-            .finish_non_exhaustive()
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_connections", &self.max_connections)
+            .field("max_header_bytes", &self.max_header_bytes)
+            .finish()
     }
 }
 
@@ -54,6 +86,192 @@ impl ServeOptions {
     pub fn admin_token(mut self, token: impl Into<String>) -> Self {
         self.admin_token = Some(token.into());
         self
+    }
+
+    /// Closes a connection that has not sent a request's complete headers
+    /// within `timeout` of the server starting to wait for them (a new
+    /// connection, or the next request on a kept-alive one). Clamped to at
+    /// least 1 ms. Default [`DEFAULT_HEADER_READ_TIMEOUT`].
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// Closes a connection on which nothing was read or written for `timeout`
+    /// while no request is being answered (a kept-alive connection between
+    /// requests, or a client that stopped reading its answer). Clamped to at
+    /// least 1 ms. Default [`DEFAULT_IDLE_TIMEOUT`].
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// Most connections served at once (at least 1); past it new connections
+    /// wait in the listen backlog until one closes. Default
+    /// [`DEFAULT_MAX_CONNECTIONS`].
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.max_connections = n.max(1);
+        self
+    }
+
+    /// Most bytes of request line and headers buffered per connection (at
+    /// least 8 KiB); a longer head is refused. Default
+    /// [`DEFAULT_MAX_HEADER_BYTES`].
+    pub fn max_header_bytes(mut self, n: usize) -> Self {
+        self.max_header_bytes = n.max(MIN_HEADER_BYTES);
+        self
+    }
+}
+
+/// When a connection was last active and whether it is answering a request.
+#[derive(Debug)]
+struct Activity {
+    /// Milliseconds since `epoch` of the last byte read or written.
+    last_ms: AtomicU64,
+    /// Requests being answered.
+    in_flight: AtomicUsize,
+    epoch: tokio::time::Instant,
+}
+
+impl Activity {
+    fn new() -> Arc<Self> {
+        Arc::new(Self {
+            last_ms: AtomicU64::new(0),
+            in_flight: AtomicUsize::new(0),
+            epoch: tokio::time::Instant::now(),
+        })
+    }
+
+    fn touch(&self) {
+        let ms = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last_ms.store(ms, Ordering::Relaxed);
+    }
+
+    fn last(&self) -> tokio::time::Instant {
+        self.epoch + Duration::from_millis(self.last_ms.load(Ordering::Relaxed))
+    }
+}
+
+/// Counts a request as in flight until dropped.
+struct InFlight(Arc<Activity>);
+
+impl InFlight {
+    fn start(activity: &Arc<Activity>) -> Self {
+        activity.in_flight.fetch_add(1, Ordering::Relaxed);
+        Self(Arc::clone(activity))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+        self.0.touch();
+    }
+}
+
+/// Resolves once the connection has been idle for `timeout`: nothing read
+/// or written and no request in flight.
+async fn idle_for(activity: Arc<Activity>, timeout: Duration) {
+    loop {
+        let deadline = activity.last() + timeout;
+        if tokio::time::Instant::now() >= deadline
+            && activity.in_flight.load(Ordering::Relaxed) == 0
+        {
+            return;
+        }
+        let wake =
+            deadline.max(tokio::time::Instant::now() + timeout.min(Duration::from_millis(100)));
+        tokio::time::sleep_until(wake).await;
+    }
+}
+
+/// A connection's IO that records activity.
+struct TrackedIo<T> {
+    inner: T,
+    activity: Arc<Activity>,
+}
+
+impl<T: hyper::rt::Read + Unpin> hyper::rt::Read for TrackedIo<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        let r = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if r.is_ready() {
+            self.activity.touch();
+        }
+        r
+    }
+}
+
+impl<T: hyper::rt::Write + Unpin> hyper::rt::Write for TrackedIo<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let r = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if r.is_ready() {
+            self.activity.touch();
+        }
+        r
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let r = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if r.is_ready() {
+            self.activity.touch();
+        }
+        r
+    }
+}
+
+/// The pause after a failed `accept`. Running out of file descriptors (or
+/// memory) is not fixed by retrying at once — that only spins — so those
+/// errors wait, doubling from 5 ms up to 1 s; an error of one connection
+/// (reset before it was accepted, …) is skipped at once.
+#[derive(Debug, Default)]
+struct AcceptBackoff {
+    next: Option<Duration>,
+}
+
+impl AcceptBackoff {
+    const FIRST: Duration = Duration::from_millis(5);
+    const MAX: Duration = Duration::from_secs(1);
+
+    /// How long to wait after `e`, if at all.
+    fn after_error(&mut self, e: &io::Error) -> Option<Duration> {
+        // EMFILE, ENFILE, ENOBUFS, ENOMEM.
+        let exhausted = matches!(e.raw_os_error(), Some(24 | 23 | 105 | 12))
+            || e.kind() == io::ErrorKind::OutOfMemory;
+        if !exhausted {
+            return None;
+        }
+        let wait = self.next.unwrap_or(Self::FIRST);
+        self.next = Some((wait * 2).min(Self::MAX));
+        Some(wait)
+    }
+
+    /// A connection was accepted: the next error starts over.
+    fn reset(&mut self) {
+        self.next = None;
     }
 }
 
@@ -276,12 +494,19 @@ fn drain_in_background(mut body: Incoming, already: u64) {
     });
 }
 
-async fn handle(
+/// What every connection's requests are answered with.
+struct Front {
     sim: Simulator,
     admin_token: Option<Arc<str>>,
+    /// Longest wait for the next piece of a request body.
+    body_idle: Duration,
+}
+
+async fn handle(
+    front: Arc<Front>,
     req: Request<Incoming>,
 ) -> Result<Response<MockBody>, io::Error> {
-    if let Some(token) = &admin_token {
+    if let Some(token) = &front.admin_token {
         if is_admin_path(req.uri().path()) && !has_admin_token(req.headers(), token) {
             let body = req.into_body();
             if !body.is_end_stream() {
@@ -309,7 +534,11 @@ async fn handle(
         let mut buf: Option<Vec<u8>> = None;
         let mut first: Option<Bytes> = None;
         let mut seen = 0usize;
-        while let Some(frame) = body.frame().await {
+        // A client that stops sending its body is let go, like an idle one.
+        while let Some(frame) = tokio::time::timeout(front.body_idle, body.frame())
+            .await
+            .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "request body stalled"))?
+        {
             let Ok(data) = frame.map_err(io::Error::other)?.into_data() else {
                 continue;
             };
@@ -339,7 +568,7 @@ async fn handle(
         headers: parts.headers,
         body,
     };
-    let processed = sim.process(sreq);
+    let processed = front.sim.process(sreq);
     if !processed.latency.is_zero() {
         tokio::time::sleep(processed.latency).await;
     }
@@ -363,39 +592,91 @@ pub async fn serve(sim: Simulator, addr: SocketAddr) -> io::Result<ServerHandle>
     serve_with(sim, addr, ServeOptions::default()).await
 }
 
-/// Serves `sim` over HTTP/1.1 on `addr` with `options`. Refuses (before
-/// binding) a non-loopback address without an admin token
-/// ([`ServeError`], as an `io::Error` of kind `InvalidInput`).
+/// Serves `sim` over HTTP/1.1 on `addr` with `options`: an optional admin
+/// token, header-read and idle timeouts, a cap on connections, a cap on
+/// header bytes, and a backoff (not a spin) when `accept` runs out of file
+/// descriptors. Refuses (before binding) a non-loopback address without an
+/// admin token ([`ServeError`], as an `io::Error` of kind `InvalidInput`).
 pub async fn serve_with(
     sim: Simulator,
     addr: SocketAddr,
     options: ServeOptions,
 ) -> io::Result<ServerHandle> {
     options.check(addr)?;
-    let admin_token: Option<Arc<str>> = options.admin_token.as_deref().map(Arc::from);
+    let front = Arc::new(Front {
+        sim,
+        admin_token: options.admin_token.as_deref().map(Arc::from),
+        body_idle: options.idle_timeout,
+    });
+    let slots = Arc::new(Semaphore::new(options.max_connections));
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let (stop, mut stopped) = watch::channel(false);
     let task = tokio::spawn(async move {
         let graceful = GracefulShutdown::new();
+        let mut backoff = AcceptBackoff::default();
+        let mut http = http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(options.header_read_timeout)
+            .max_buf_size(options.max_header_bytes);
         loop {
-            tokio::select! {
-                res = listener.accept() => {
-                    let Ok((stream, _)) = res else { continue };
-                    // Each response is written whole; do not hold it back
-                    // waiting for the client's ACK.
-                    let _ = stream.set_nodelay(true);
-                    let sim = sim.clone();
-                    let token = admin_token.clone();
-                    let svc = service_fn(move |req| handle(sim.clone(), token.clone(), req));
-                    let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
-                    let fut = graceful.watch(conn);
-                    tokio::spawn(async move {
-                        let _ = fut.await;
-                    });
-                }
+            // At the connection cap, wait for a slot before accepting: new
+            // connections queue in the kernel's backlog meanwhile.
+            let slot = tokio::select! {
+                slot = Arc::clone(&slots).acquire_owned() => match slot {
+                    Ok(slot) => slot,
+                    Err(_) => break,
+                },
                 _ = stopped.changed() => break,
-            }
+            };
+            let accepted = tokio::select! {
+                res = listener.accept() => res,
+                _ = stopped.changed() => break,
+            };
+            let stream = match accepted {
+                Ok((stream, _)) => {
+                    backoff.reset();
+                    stream
+                }
+                Err(e) => {
+                    if let Some(wait) = backoff.after_error(&e) {
+                        tokio::select! {
+                            _ = tokio::time::sleep(wait) => {}
+                            _ = stopped.changed() => break,
+                        }
+                    }
+                    continue;
+                }
+            };
+            // Each response is written whole; do not hold it back
+            // waiting for the client's ACK.
+            let _ = stream.set_nodelay(true);
+            let activity = Activity::new();
+            let io = TrackedIo {
+                inner: TokioIo::new(stream),
+                activity: Arc::clone(&activity),
+            };
+            let front = Arc::clone(&front);
+            let counted = Arc::clone(&activity);
+            let svc = service_fn(move |req| {
+                let in_flight = InFlight::start(&counted);
+                let answer = handle(Arc::clone(&front), req);
+                async move {
+                    let r = answer.await;
+                    drop(in_flight);
+                    r
+                }
+            });
+            let conn = graceful.watch(http.serve_connection(io, svc));
+            let idle_timeout = options.idle_timeout;
+            tokio::spawn(async move {
+                // An idle connection is simply dropped: nothing is in flight.
+                tokio::select! {
+                    _ = conn => {}
+                    _ = idle_for(activity, idle_timeout) => {}
+                }
+                drop(slot);
+            });
         }
         drop(listener);
         let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
@@ -405,4 +686,50 @@ pub async fn serve_with(
         stop,
         task: Some(task),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_backs_off_on_exhaustion_and_skips_other_errors() {
+        let mut b = AcceptBackoff::default();
+        let emfile = io::Error::from_raw_os_error(24);
+        let waits: Vec<_> = (0..10).map(|_| b.after_error(&emfile).unwrap()).collect();
+        assert_eq!(waits[0], Duration::from_millis(5));
+        assert_eq!(waits[1], Duration::from_millis(10));
+        assert_eq!(*waits.last().unwrap(), Duration::from_secs(1));
+        assert!(waits.windows(2).all(|w| w[0] <= w[1]));
+        b.reset();
+        assert_eq!(b.after_error(&emfile), Some(Duration::from_millis(5)));
+        let reset = io::Error::from(io::ErrorKind::ConnectionAborted);
+        assert_eq!(b.after_error(&reset), None);
+        assert!(b.after_error(&io::Error::from_raw_os_error(23)).is_some());
+    }
+
+    #[test]
+    fn options_are_clamped_and_the_token_is_checked() {
+        let o = ServeOptions::default()
+            .max_header_bytes(1)
+            .max_connections(0)
+            .header_read_timeout(Duration::ZERO);
+        assert_eq!(o.max_header_bytes, MIN_HEADER_BYTES);
+        assert_eq!(o.max_connections, 1);
+        assert_eq!(o.header_read_timeout, Duration::from_millis(1));
+        let mut h = http::HeaderMap::new();
+        assert!(!has_admin_token(&h, "tok"));
+        h.insert(
+            http::header::AUTHORIZATION,
+            http::HeaderValue::from_static("Bearer tok"),
+        );
+        assert!(has_admin_token(&h, "tok"));
+        assert!(!has_admin_token(&h, "to"));
+        assert!(!has_admin_token(&h, "tok2"));
+        h.insert(
+            http::header::AUTHORIZATION,
+            http::HeaderValue::from_static("Bearer"),
+        );
+        assert!(!has_admin_token(&h, "tok"));
+    }
 }
