@@ -131,6 +131,12 @@ impl Simulator {
         self.lock().journal.entries().cloned().collect()
     }
 
+    /// At most `limit` journal entries with a sequence number above `since`,
+    /// oldest first (what `GET /_mock/journal?since=&limit=` returns).
+    pub fn journal_page(&self, since: u64, limit: usize) -> Vec<JournalEntry> {
+        self.lock().journal.page(since, limit).cloned().collect()
+    }
+
     /// Empties the journal.
     pub fn clear_journal(&self) {
         self.lock().journal.clear();
@@ -154,6 +160,18 @@ impl Simulator {
         let w = self.lock();
         let idx = w.state.accounts.find(key_hash(key))?;
         Some(w.state.accounts[idx].credits as f64 / 10.0)
+    }
+
+    /// Accounts kept (configured keys, registered keys, and open-mode keys
+    /// that stored something).
+    pub fn account_count(&self) -> usize {
+        self.lock().state.accounts.len()
+    }
+
+    /// Bytes the journal is counted for (at most
+    /// [`JOURNAL_MAX_BYTES`](crate::JOURNAL_MAX_BYTES)).
+    pub fn journal_bytes(&self) -> usize {
+        self.lock().journal.bytes()
     }
 
     /// Trackings stored across all accounts.

@@ -37,6 +37,21 @@ impl State {
             .add(key_hash, credits, self.now - 400 * 86_400)
     }
 
+    /// Drops the newest account, `acct` (one added for the request being
+    /// answered), with its trackings and their schedule entries.
+    pub(crate) fn discard_newest_account(&mut self, acct: usize) {
+        if acct + 1 != self.accounts.len() {
+            return;
+        }
+        if let Some(a) = self.accounts.pop() {
+            for (id, s) in &a.trackings {
+                if let Some(n) = s.next_at {
+                    self.schedule.remove(&(n, acct as u32, *id));
+                }
+            }
+        }
+    }
+
     /// A fresh 32-hex id.
     pub(crate) fn new_id(&mut self, acct: usize) -> u128 {
         // A restored snapshot may carry any counter; ids are hashes of it.

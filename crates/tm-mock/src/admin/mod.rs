@@ -29,6 +29,7 @@ pub(crate) fn handle(
     w: &mut World,
     method: &Method,
     segments: &[String],
+    query: &[(String, String)],
     body: &[u8],
 ) -> SimResponse {
     let path: Vec<&str> = segments.iter().map(String::as_str).collect();
@@ -38,7 +39,7 @@ pub(crate) fn handle(
         ("GET", ["faults"]) => faults::get_faults(w),
         ("POST" | "PUT", ["faults"]) => faults::set_faults(w, body),
         ("DELETE", ["faults"]) => faults::clear_faults(w),
-        ("GET", ["journal"]) => journal::get_journal(w),
+        ("GET", ["journal"]) => journal::get_journal(w, query),
         ("DELETE", ["journal"]) => journal::clear_journal(w),
         ("POST", ["reset"]) => reset::reset(w),
         ("POST", ["rate-limits"]) => rate_limits::set_rate_limits(w, body),
