@@ -27,7 +27,9 @@ use tokio::task::JoinHandle;
 
 use crate::render::{envelope, error};
 use crate::simulator::Simulator;
-use crate::wire::{is_admin_path, Outcome, SimRequest, SimResponse, MAX_BODY};
+use crate::wire::{
+    is_admin_path, parse_query, segments, Outcome, SimRequest, SimResponse, MAX_BODY,
+};
 
 /// How [`serve_with`] runs the server. Build it from [`ServeOptions::default`]
 /// and its setters.
@@ -329,8 +331,26 @@ fn has_admin_token(headers: &http::HeaderMap, token: &str) -> bool {
     else {
         return false;
     };
-    let want = token.as_bytes();
+    same_secret(sent, token.as_bytes())
+}
+
+/// Equal byte strings, compared in constant time over their length.
+fn same_secret(sent: &[u8], want: &[u8]) -> bool {
     sent.len() == want.len() && sent.iter().zip(want).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// Whether the request opens the dashboard (`/_mock/ui`) with `?token=<token>`:
+/// a browser cannot send a header when it follows a link, so the page (and
+/// only the page) also takes the token from its query; its script then sends
+/// it as a Bearer header.
+fn opens_dashboard_with_token(uri: &http::Uri, token: &str) -> bool {
+    let segs = segments(uri.path());
+    if segs.len() != 2 || segs[1] != "ui" {
+        return false;
+    }
+    parse_query(uri.query().unwrap_or(""))
+        .iter()
+        .any(|(k, v)| k == "token" && same_secret(v.as_bytes(), token.as_bytes()))
 }
 
 /// The 401 answer to an admin request without the token.
@@ -507,7 +527,10 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<MockBody>, io::Error> {
     if let Some(token) = &front.admin_token {
-        if is_admin_path(req.uri().path()) && !has_admin_token(req.headers(), token) {
+        if is_admin_path(req.uri().path())
+            && !has_admin_token(req.headers(), token)
+            && !opens_dashboard_with_token(req.uri(), token)
+        {
             let body = req.into_body();
             if !body.is_end_stream() {
                 drain_in_background(body, 0);

@@ -9,6 +9,10 @@
 //! | `POST /_mock/accounts` | [`accounts::set_account`] |
 //! | `POST /_mock/rate-limits` | [`rate_limits::set_rate_limits`] |
 //! | `POST /_mock/reset` | [`reset::reset`] |
+//! | `GET /_mock/accounts` | [`accounts::list_accounts`] |
+//! | `GET /_mock/accounts/{label}/trackings[/{id}]` | [`trackings::list_trackings`], [`trackings::get_tracking`] |
+//! | `GET /_mock/accounts/{label}/status-history` | [`trackings::status_history`] |
+//! | `GET /_mock/ui` | [`ui::page`] (the dashboard) |
 
 mod accounts;
 mod clock;
@@ -16,6 +20,8 @@ mod faults;
 mod journal;
 mod rate_limits;
 mod reset;
+mod trackings;
+mod ui;
 
 use http::Method;
 use serde_json::{json, Value};
@@ -44,9 +50,16 @@ pub(crate) fn handle(
         ("POST", ["reset"]) => reset::reset(w),
         ("POST", ["rate-limits"]) => rate_limits::set_rate_limits(w, body),
         ("POST", ["accounts"]) => accounts::set_account(w, body),
-        (_, ["clock" | "faults" | "journal" | "reset" | "accounts" | "rate-limits"]) => {
-            error(405, "Method Not Allowed.")
+        ("GET", ["accounts"]) => accounts::list_accounts(w),
+        ("GET", ["accounts", label, "trackings"]) => trackings::list_trackings(w, label, query),
+        ("GET", ["accounts", label, "trackings", id]) => trackings::get_tracking(w, label, id),
+        ("GET", ["accounts", label, "status-history"]) => {
+            trackings::status_history(w, label, query)
         }
+        ("GET", ["ui"]) => ui::page(),
+        (_, ["clock" | "faults" | "journal" | "reset" | "accounts" | "rate-limits" | "ui"])
+        | (_, ["accounts", _, "trackings" | "status-history"])
+        | (_, ["accounts", _, "trackings", _]) => error(405, "Method Not Allowed."),
         _ => error(404, "The requested resource does not exist."),
     }
 }
