@@ -19,7 +19,7 @@ use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
@@ -125,11 +125,16 @@ impl ServeOptions {
     }
 }
 
-/// When a connection was last active and whether it is answering a request.
+/// When a connection was last active, since when it has been waiting for a
+/// request, and whether it is answering one. Written by the connection (a
+/// few relaxed atomics per request), read by its watchdog.
 #[derive(Debug)]
 struct Activity {
     /// Milliseconds since `epoch` of the last byte read or written.
     last_ms: AtomicU64,
+    /// Milliseconds since `epoch` when the connection started waiting for
+    /// its next request (opened, or its last answer was handed to hyper).
+    waiting_since_ms: AtomicU64,
     /// Requests being answered.
     in_flight: AtomicUsize,
     epoch: tokio::time::Instant,
@@ -139,18 +144,22 @@ impl Activity {
     fn new() -> Arc<Self> {
         Arc::new(Self {
             last_ms: AtomicU64::new(0),
+            waiting_since_ms: AtomicU64::new(0),
             in_flight: AtomicUsize::new(0),
             epoch: tokio::time::Instant::now(),
         })
     }
 
-    fn touch(&self) {
-        let ms = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.last_ms.store(ms, Ordering::Relaxed);
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
-    fn last(&self) -> tokio::time::Instant {
-        self.epoch + Duration::from_millis(self.last_ms.load(Ordering::Relaxed))
+    fn touch(&self) {
+        self.last_ms.store(self.now_ms(), Ordering::Relaxed);
+    }
+
+    fn at(&self, ms: &AtomicU64) -> tokio::time::Instant {
+        self.epoch + Duration::from_millis(ms.load(Ordering::Relaxed))
     }
 }
 
@@ -166,23 +175,31 @@ impl InFlight {
 
 impl Drop for InFlight {
     fn drop(&mut self) {
+        let now = self.0.now_ms();
+        self.0.last_ms.store(now, Ordering::Relaxed);
+        self.0.waiting_since_ms.store(now, Ordering::Relaxed);
         self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
-        self.0.touch();
     }
 }
 
-/// Resolves once the connection has been idle for `timeout`: nothing read
-/// or written and no request in flight.
-async fn idle_for(activity: Arc<Activity>, timeout: Duration) {
+/// Resolves when the connection should be closed: while no request is being
+/// answered, it has waited `header_timeout` for a request's headers, or
+/// nothing was read or written for `idle_timeout`. It runs in its own task
+/// and wakes only at those deadlines, so requests pay no timer per request.
+async fn overdue(activity: Arc<Activity>, header_timeout: Duration, idle_timeout: Duration) {
     loop {
-        let deadline = activity.last() + timeout;
-        if tokio::time::Instant::now() >= deadline
-            && activity.in_flight.load(Ordering::Relaxed) == 0
-        {
-            return;
-        }
-        let wake =
-            deadline.max(tokio::time::Instant::now() + timeout.min(Duration::from_millis(100)));
+        let now = tokio::time::Instant::now();
+        let wake = if activity.in_flight.load(Ordering::Relaxed) == 0 {
+            let deadline = (activity.at(&activity.waiting_since_ms) + header_timeout)
+                .min(activity.at(&activity.last_ms) + idle_timeout);
+            if now >= deadline {
+                return;
+            }
+            deadline
+        } else {
+            // Answering: look again later (an answer resets the deadlines).
+            now + header_timeout.min(idle_timeout)
+        };
         tokio::time::sleep_until(wake).await;
     }
 }
@@ -639,9 +656,9 @@ pub async fn serve_with(
         let graceful = GracefulShutdown::new();
         let mut backoff = AcceptBackoff::default();
         let mut http = http1::Builder::new();
-        http.timer(TokioTimer::new())
-            .header_read_timeout(options.header_read_timeout)
-            .max_buf_size(options.max_header_bytes);
+        // Header and idle timeouts are enforced by each connection's watchdog
+        // (`overdue`), not hyper's per-request timer.
+        http.max_buf_size(options.max_header_bytes);
         loop {
             // At the connection cap, wait for a slot before accepting: new
             // connections queue in the kernel's backlog meanwhile.
@@ -691,14 +708,21 @@ pub async fn serve_with(
                 }
             });
             let conn = graceful.watch(http.serve_connection(io, svc));
-            let idle_timeout = options.idle_timeout;
-            tokio::spawn(async move {
-                // An idle connection is simply dropped: nothing is in flight.
-                tokio::select! {
-                    _ = conn => {}
-                    _ = idle_for(activity, idle_timeout) => {}
-                }
+            let (done, finished) = tokio::sync::oneshot::channel::<()>();
+            let task = tokio::spawn(async move {
+                let _ = conn.await;
                 drop(slot);
+                let _ = done.send(());
+            });
+            let abort = task.abort_handle();
+            let (header_timeout, idle_timeout) =
+                (options.header_read_timeout, options.idle_timeout);
+            tokio::spawn(async move {
+                tokio::select! {
+                    // Nothing is in flight: dropping the connection loses nothing.
+                    _ = overdue(activity, header_timeout, idle_timeout) => abort.abort(),
+                    _ = finished => {}
+                }
             });
         }
         drop(listener);
