@@ -142,11 +142,39 @@ fn load_state(path: &Path) -> CliResult<Simulator> {
 }
 
 /// `POST /_mock/clock`: moves the simulated clock of a tm-mock server (an
-/// admin call of the simulator, not part of the TrackingMore API).
-#[derive(Debug, Clone, Copy)]
+/// admin call of the simulator, not part of the TrackingMore API). A server
+/// started with an admin token needs it: it is read from
+/// `TM_MOCK_ADMIN_TOKEN` and sent as a Bearer header marked sensitive.
+#[derive(Clone)]
 pub(crate) struct AdvanceServerClock {
     /// Seconds to move forward.
     pub(crate) seconds: u64,
+    /// The server's admin token, if it has one.
+    pub(crate) admin_token: Option<String>,
+}
+
+impl std::fmt::Debug for AdvanceServerClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdvanceServerClock")
+            .field("seconds", &self.seconds)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+impl AdvanceServerClock {
+    /// Moves by `seconds`, with the admin token from `TM_MOCK_ADMIN_TOKEN` if set.
+    pub(crate) fn from_env(seconds: u64) -> Self {
+        Self {
+            seconds,
+            admin_token: std::env::var("TM_MOCK_ADMIN_TOKEN")
+                .ok()
+                .filter(|t| !t.is_empty()),
+        }
+    }
 }
 
 impl tm_core::Endpoint for AdvanceServerClock {
@@ -158,6 +186,20 @@ impl tm_core::Endpoint for AdvanceServerClock {
 
     fn path(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed("/_mock/clock")
+    }
+
+    fn headers(&self) -> http::HeaderMap {
+        let mut headers = http::HeaderMap::new();
+        let value = self
+            .admin_token
+            .as_ref()
+            .and_then(|t| http::HeaderValue::from_str(&format!("Bearer {t}")).ok());
+        if let Some(mut value) = value {
+            // Never shown by Debug (requests are printed in some errors).
+            value.set_sensitive(true);
+            headers.insert(http::header::AUTHORIZATION, value);
+        }
+        headers
     }
 
     fn body(&self) -> Result<Option<bytes::Bytes>, tm_core::Error> {

@@ -146,10 +146,8 @@ pub(crate) async fn watch(
         }
         if poll < opts.max_polls {
             if opts.server_clock {
-                c.execute(&AdvanceServerClock {
-                    seconds: per_poll.as_secs(),
-                })
-                .await?;
+                c.execute(&AdvanceServerClock::from_env(per_poll.as_secs()))
+                    .await?;
             } else if !backend.advance(per_poll) {
                 c.sleep(per_poll).await;
             }

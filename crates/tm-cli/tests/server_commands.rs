@@ -220,3 +220,44 @@ fn watch_over_http_advances_the_server_clock() {
     assert!(last.contains(",exception,"), "{text}");
     assert!(text.lines().count() > 2, "{text}");
 }
+
+#[test]
+fn watch_sends_the_servers_admin_token_from_the_environment() {
+    let token = "cli-admin-token-123";
+    let s = Server::start_with(
+        SimConfig {
+            rate_limits: false,
+            ..SimConfig::default()
+        },
+        tm_mock::ServeOptions::default().admin_token(token),
+    );
+    let args = [
+        "-o",
+        "csv",
+        "watch",
+        "ups",
+        "TMEXCEPT0009",
+        "--create",
+        "--server-clock",
+        "--step",
+        "12h",
+    ];
+    // Without the token the server refuses to move its clock.
+    let out = s.tm(&args).output().unwrap();
+    assert!(!out.status.success());
+    let err = stderr_of(&out);
+    assert!(err.contains("401"), "{err}");
+    // With it, the watch runs to the end; the token is never printed.
+    let out = s
+        .tm(&args)
+        .env("TM_MOCK_ADMIN_TOKEN", token)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stdout_of(&out)
+        .lines()
+        .last()
+        .unwrap()
+        .contains(",exception,"));
+    assert!(!stdout_of(&out).contains(token) && !stderr_of(&out).contains(token));
+}

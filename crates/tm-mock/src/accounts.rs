@@ -40,6 +40,11 @@ pub(crate) struct Account {
     pub realtime: HashMap<(&'static str, Box<str>), RealtimeEntry>,
 }
 
+/// Most accounts an open-mode simulator keeps: past it, a new key's call that
+/// would store something is refused (4001) and not applied. Calls that store
+/// nothing cost nothing at any count.
+pub const MAX_OPEN_ACCOUNTS: usize = 10_000;
+
 /// An account has fewer credits than a call costs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct InsufficientCredits;
@@ -52,6 +57,15 @@ impl Account {
         }
         self.credits -= cost;
         Ok(())
+    }
+
+    /// Whether the account holds nothing a fresh one would not: no
+    /// trackings, no realtime answers, untouched credits, not deleted.
+    pub(crate) fn is_pristine(&self, default_credits: i64) -> bool {
+        self.trackings.is_empty()
+            && self.realtime.is_empty()
+            && self.credits == default_credits
+            && !self.deleted
     }
 }
 
@@ -80,6 +94,13 @@ impl Accounts {
         });
         self.by_key_hash.insert(key_hash, idx);
         idx
+    }
+
+    /// Removes the newest account (index `len - 1`) and returns it.
+    pub(crate) fn pop(&mut self) -> Option<Account> {
+        let a = self.list.pop()?;
+        self.by_key_hash.remove(&a.key_hash);
+        Some(a)
     }
 
     /// How many accounts there are.
@@ -113,11 +134,16 @@ pub(crate) fn key_hash(key: &str) -> u128 {
     (u128::from(a) << 64) | u128::from(b)
 }
 
+/// Most credits an account can hold, in tenths (9e14 credits).
+pub(crate) const MAX_CREDITS_TENTHS: i64 = 9_000_000_000_000_000;
+
 /// Credits as given (a float) to tenths, clamped to `0..=9e14` credits; not
 /// a number is 0.
 pub(crate) fn credits_to_tenths(credits: f64) -> i64 {
     if credits.is_finite() {
-        (credits * 10.0).round().clamp(0.0, 9.0e15) as i64
+        (credits * 10.0)
+            .round()
+            .clamp(0.0, MAX_CREDITS_TENTHS as f64) as i64
     } else {
         0
     }

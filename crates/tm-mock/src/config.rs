@@ -21,7 +21,8 @@ pub struct SimConfig {
     pub rate_limits: bool,
     /// Accepted keys; `None` accepts any non-empty key, each with its own account.
     pub keys: Option<Vec<String>>,
-    /// Start of the simulated clock.
+    /// Start of the simulated clock (moved into
+    /// 1970-01-01T00:00:00Z..=9999-12-31T23:59:59Z if outside).
     pub start: DateTime<Utc>,
 }
 

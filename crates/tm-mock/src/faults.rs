@@ -190,6 +190,123 @@ impl FaultConfig {
     }
 }
 
+/// Longest delay one latency rule may inject: 10 minutes.
+pub const MAX_LATENCY_MS: u64 = 600_000;
+
+/// Largest `Retry-After` a rule may send: one day.
+pub const MAX_RETRY_AFTER: u64 = 86_400;
+
+/// Most rules one configuration may hold when it is validated.
+pub const MAX_FAULT_RULES: usize = 1_000;
+
+/// Longest `endpoint` pattern, in bytes.
+const MAX_ENDPOINT_LEN: usize = 1_024;
+
+/// A fault configuration the simulator refuses: which field, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{field}` {reason}")]
+#[non_exhaustive]
+pub struct FaultConfigError {
+    /// The field, e.g. `rules[2].probability`.
+    pub field: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl FaultConfigError {
+    fn new(index: usize, field: &str, reason: String) -> Self {
+        Self {
+            field: format!("rules[{index}].{field}"),
+            reason,
+        }
+    }
+}
+
+impl FaultConfig {
+    /// Checks every value: `probability` in 0..=1, latencies up to
+    /// [`MAX_LATENCY_MS`] with `min_ms <= max_ms`, `retry_after` up to
+    /// [`MAX_RETRY_AFTER`], `status` an HTTP status (100..=599), `times` at
+    /// least 1, at most [`MAX_FAULT_RULES`] rules.
+    pub fn validate(&self) -> Result<(), FaultConfigError> {
+        if self.rules.len() > MAX_FAULT_RULES {
+            return Err(FaultConfigError {
+                field: "rules".into(),
+                reason: format!(
+                    "holds {} rules; at most {MAX_FAULT_RULES} are accepted",
+                    self.rules.len()
+                ),
+            });
+        }
+        for (i, r) in self.rules.iter().enumerate() {
+            let bad = |field: &str, reason: String| Err(FaultConfigError::new(i, field, reason));
+            if !(0.0..=1.0).contains(&r.probability) {
+                return bad(
+                    "probability",
+                    format!("must be between 0 and 1 (got {})", r.probability),
+                );
+            }
+            for (field, ms) in [("min_ms", r.min_ms), ("max_ms", r.max_ms)] {
+                if ms > MAX_LATENCY_MS {
+                    return bad(
+                        field,
+                        format!("must be at most {MAX_LATENCY_MS} ms (got {ms})"),
+                    );
+                }
+            }
+            if r.min_ms > r.max_ms {
+                return bad(
+                    "min_ms",
+                    format!("must not exceed max_ms ({} > {})", r.min_ms, r.max_ms),
+                );
+            }
+            if let Some(s) = r.retry_after.filter(|s| *s > MAX_RETRY_AFTER) {
+                return bad(
+                    "retry_after",
+                    format!("must be at most {MAX_RETRY_AFTER} seconds (got {s})"),
+                );
+            }
+            if let Some(s) = r.status.filter(|s| !(100..=599).contains(s)) {
+                return bad(
+                    "status",
+                    format!("must be an HTTP status 100..=599 (got {s})"),
+                );
+            }
+            if r.times == Some(0) {
+                return bad(
+                    "times",
+                    "must be at least 1 (omit it for every call)".into(),
+                );
+            }
+            if let Some(e) = r.endpoint.as_ref().filter(|e| e.len() > MAX_ENDPOINT_LEN) {
+                return bad(
+                    "endpoint",
+                    format!("must be at most {MAX_ENDPOINT_LEN} bytes (got {})", e.len()),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Every value moved into its range (what [`crate::Simulator::set_faults`]
+    /// applies): probability into 0..=1 (not a number: 0), latencies up to
+    /// [`MAX_LATENCY_MS`], `retry_after` up to [`MAX_RETRY_AFTER`], a `status`
+    /// that is not an HTTP status back to the default.
+    pub fn clamped(mut self) -> Self {
+        for r in &mut self.rules {
+            r.probability = if r.probability.is_nan() {
+                0.0
+            } else {
+                r.probability.clamp(0.0, 1.0)
+            };
+            r.min_ms = r.min_ms.min(MAX_LATENCY_MS);
+            r.max_ms = r.max_ms.min(MAX_LATENCY_MS);
+            r.retry_after = r.retry_after.map(|s| s.min(MAX_RETRY_AFTER));
+            r.status = r.status.filter(|s| (100..=599).contains(s));
+        }
+        self
+    }
+}
+
 /// `*`-glob match.
 fn glob(p: &str, s: &str) -> bool {
     let (p, s) = (p.as_bytes(), s.as_bytes());
@@ -257,7 +374,7 @@ impl FaultState {
             }
             if rule.kind == FaultKind::Latency {
                 let (lo, hi) = (rule.min_ms.min(rule.max_ms), rule.min_ms.max(rule.max_ms));
-                d.latency_ms += self.rng.u64(lo..=hi);
+                d.latency_ms = d.latency_ms.saturating_add(self.rng.u64(lo..=hi));
             } else {
                 d.fault = Some(rule.clone());
             }
@@ -353,5 +470,56 @@ mod tests {
             .count();
         assert_eq!(hits, 2);
         assert!(s.config.rules.is_empty());
+    }
+
+    #[test]
+    fn values_out_of_range_are_refused_or_clamped() {
+        let ok = FaultConfig::new()
+            .rule(FaultRule::latency(5, MAX_LATENCY_MS))
+            .rule(FaultRule::new(FaultKind::Http503).retry_after(MAX_RETRY_AFTER));
+        assert_eq!(ok.validate(), Ok(()));
+        let cases = [
+            (FaultRule::latency(0, u64::MAX), "rules[0].max_ms"),
+            (FaultRule::latency(9, 3), "rules[0].min_ms"),
+            (
+                FaultRule::new(FaultKind::Drop).probability(1.5),
+                "rules[0].probability",
+            ),
+            (
+                FaultRule::new(FaultKind::Drop).probability(f64::NAN),
+                "rules[0].probability",
+            ),
+            (
+                FaultRule::new(FaultKind::Http429).retry_after(u64::MAX),
+                "rules[0].retry_after",
+            ),
+            (FaultRule::new(FaultKind::Drop).times(0), "rules[0].times"),
+            (
+                FaultRule {
+                    status: Some(1000),
+                    ..FaultRule::new(FaultKind::Html)
+                },
+                "rules[0].status",
+            ),
+        ];
+        for (rule, field) in cases {
+            let e = FaultConfig::new()
+                .rule(rule.clone())
+                .validate()
+                .unwrap_err();
+            assert_eq!(e.field, field, "{rule:?}");
+            assert!(e.to_string().starts_with(&format!("`{field}`")), "{e}");
+            let c = FaultConfig::new().rule(rule).clamped();
+            let r = &c.rules[0];
+            assert!((0.0..=1.0).contains(&r.probability));
+            assert!(r.max_ms <= MAX_LATENCY_MS && r.retry_after.unwrap_or(0) <= MAX_RETRY_AFTER);
+        }
+        // Latencies of many rules add up without overflow.
+        let mut many = FaultConfig::new();
+        for _ in 0..3 {
+            many = many.rule(FaultRule::latency(u64::MAX, u64::MAX));
+        }
+        let mut s = FaultState::new(many, 1);
+        assert_eq!(s.decide("x", "/x").latency_ms, u64::MAX);
     }
 }

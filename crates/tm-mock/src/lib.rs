@@ -65,10 +65,21 @@ mod render;
 // Push: webhook delivery.
 mod webhooks;
 
+pub use accounts::MAX_OPEN_ACCOUNTS;
+pub use clock::{ClockError, CLOCK_MAX, CLOCK_MIN};
 pub use config::{SimConfig, DEFAULT_CREDITS, DEFAULT_START};
-pub use faults::{FaultConfig, FaultKind, FaultRule, FaultTiming};
-pub use journal::{JournalEntry, JOURNAL_CAPACITY};
-pub use server::{serve, ServerHandle};
+pub use faults::{
+    FaultConfig, FaultConfigError, FaultKind, FaultRule, FaultTiming, MAX_FAULT_RULES,
+    MAX_LATENCY_MS, MAX_RETRY_AFTER,
+};
+pub use journal::{
+    JournalEntry, JOURNAL_CAPACITY, JOURNAL_DEFAULT_PAGE, JOURNAL_MAX_BYTES, JOURNAL_MAX_PAGE,
+    JOURNAL_MAX_PATH_BYTES, JOURNAL_MAX_QUERY_BYTES,
+};
+pub use server::{
+    serve, serve_with, ServeError, ServeOptions, ServerHandle, DEFAULT_HEADER_READ_TIMEOUT,
+    DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_HEADER_BYTES,
+};
 pub use simulator::Simulator;
 pub use snapshot::SnapshotError;
 pub use transport::MockTransport;

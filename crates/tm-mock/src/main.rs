@@ -2,16 +2,19 @@
 //!
 //! ```text
 //! tm-mock serve --addr 127.0.0.1:0 [--key KEY ...] [--credits N] [--seed N] [--rate-limits on|off]
+//!               [--admin-token TOKEN] [--header-timeout S] [--idle-timeout S] [--max-connections N]
 //! ```
 //!
 //! Prints its base URL (`http://127.0.0.1:PORT/v2`) as the first line on stdout,
-//! then serves until SIGINT or SIGTERM and exits with status 0.
+//! then serves until SIGINT or SIGTERM and exits with status 0. Refuses to
+//! start (status 2, saying why) on a non-loopback address without an admin
+//! token.
 
 use std::io::Write;
 use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use tm_mock::{SimConfig, Simulator, DEFAULT_CREDITS};
+use tm_mock::{ServeOptions, SimConfig, Simulator, DEFAULT_CREDITS};
 
 #[derive(Parser)]
 #[command(
@@ -37,10 +40,32 @@ enum OnOff {
 }
 
 #[derive(clap::Args)]
+#[command(after_help = "\
+WARNING: the /_mock admin API (clock, faults, accounts, journal, reset) can mint valid keys, \
+reset every account and read every request. Without --admin-token it is open to anyone who \
+can reach the port, so tm-mock refuses to listen on anything but a loopback address without \
+one. With a token, every /_mock request needs `Authorization: Bearer TOKEN` (else HTTP 401).")]
 struct ServeArgs {
-    /// Address to listen on (port 0 picks a free port).
+    /// Address to listen on (port 0 picks a free port). A non-loopback address
+    /// needs --admin-token.
     #[arg(long, default_value = "127.0.0.1:0")]
     addr: SocketAddr,
+    /// Token required as `Authorization: Bearer TOKEN` on every /_mock admin
+    /// request. Prefer the environment variable: arguments are visible to
+    /// other local users.
+    #[arg(long, env = "TM_MOCK_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
+    /// Seconds a connection may take to send a request's headers (from
+    /// connecting, or from its previous answer).
+    #[arg(long = "header-timeout", default_value_t = tm_mock::DEFAULT_HEADER_READ_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_timeout: u64,
+    /// Seconds a connection may stay idle (nothing sent or read, no request
+    /// being answered) before it is closed.
+    #[arg(long = "idle-timeout", default_value_t = tm_mock::DEFAULT_IDLE_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    idle_timeout: u64,
+    /// Most connections served at once; more wait in the listen backlog.
+    #[arg(long = "max-connections", default_value_t = tm_mock::DEFAULT_MAX_CONNECTIONS as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: u64,
     /// Accepted API key (repeatable). Without any, every non-empty key gets its own account.
     #[arg(long = "key")]
     keys: Vec<String>,
@@ -95,6 +120,18 @@ fn main() -> std::process::ExitCode {
         },
         ..SimConfig::default()
     };
+    let mut options = ServeOptions::default()
+        .header_read_timeout(std::time::Duration::from_secs(args.header_timeout))
+        .idle_timeout(std::time::Duration::from_secs(args.idle_timeout))
+        .max_connections(usize::try_from(args.max_connections).unwrap_or(usize::MAX));
+    if let Some(token) = args.admin_token {
+        options = options.admin_token(token);
+    }
+    // Refused before anything starts: exit status 2, like a usage error.
+    if let Err(e) = options.check(args.addr) {
+        eprintln!("tm-mock: {e}");
+        return std::process::ExitCode::from(2);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -113,7 +150,7 @@ fn main() -> std::process::ExitCode {
                 return std::process::ExitCode::FAILURE;
             }
         }
-        let handle = match tm_mock::serve(sim, args.addr).await {
+        let handle = match tm_mock::serve_with(sim, args.addr, options).await {
             Ok(h) => h,
             Err(e) => {
                 eprintln!("tm-mock: cannot listen on {}: {e}", args.addr);

@@ -1,5 +1,7 @@
 //! Per-key rate limits: a sliding one-second window of wall-clock time per
-//! account and call class (list 1/s, realtime 3/s, others 10/s).
+//! key and call class (list 1/s, realtime 3/s, others 10/s). Windows are
+//! keyed by key hash (an open-mode key without an account is limited too)
+//! and pruned once stale, so they stay few.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -10,8 +12,11 @@ use crate::api::RateClass;
 #[derive(Debug, Default)]
 pub(crate) struct RateLimiter {
     enabled: bool,
-    windows: HashMap<(usize, RateClass), VecDeque<Instant>>,
+    windows: HashMap<(u128, RateClass), VecDeque<Instant>>,
 }
+
+/// Window count past which stale windows are pruned.
+const PRUNE_AT: usize = 4_096;
 
 impl RateLimiter {
     /// Limits on or off, with empty windows.
@@ -38,14 +43,21 @@ impl RateLimiter {
         self.windows.clear();
     }
 
-    /// Counts a call of `class` by account `acct`; `Err(seconds)` (the
+    /// Counts a call of `class` by the key of `key_hash`; `Err(seconds)` (the
     /// `Retry-After`, at least 1) when the window is full.
-    pub(crate) fn check(&mut self, acct: usize, class: RateClass) -> Result<(), u64> {
+    pub(crate) fn check(&mut self, key_hash: u128, class: RateClass) -> Result<(), u64> {
         if !self.enabled {
             return Ok(());
         }
         let now = Instant::now();
-        let window = self.windows.entry((acct, class)).or_default();
+        if self.windows.len() >= PRUNE_AT {
+            // A window whose newest call is over a second old is empty.
+            self.windows.retain(|_, w| {
+                w.back()
+                    .is_some_and(|t| now.duration_since(*t) < Duration::from_secs(1))
+            });
+        }
+        let window = self.windows.entry((key_hash, class)).or_default();
         while window
             .front()
             .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))

@@ -6,6 +6,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::accounts::MAX_OPEN_ACCOUNTS;
 use crate::admin;
 use crate::api::{self, Call, CallInput, Unresolved};
 use crate::faults::{fault_name, injected_response, FaultKind, FaultTiming};
@@ -33,11 +34,7 @@ impl Target {
         let segments = segments(&req.path);
         let admin = segments.first().is_some_and(|s| s == "_mock");
         let call = api::resolve(&req.method, &segments);
-        let query = if admin {
-            Vec::new()
-        } else {
-            parse_query(&req.query)
-        };
+        let query = parse_query(&req.query);
         Self {
             segments,
             admin,
@@ -188,7 +185,13 @@ fn journal(w: &mut World, req: SimRequest, sent: Sent, info: RequestInfo, fault:
 /// The router proper. `None` info means "admin request, do not journal".
 fn route(w: &mut World, req: &SimRequest, target: &Target) -> (Reply, Option<RequestInfo>) {
     if target.admin {
-        let resp = admin::handle(w, &req.method, &target.segments[1..], &req.body);
+        let resp = admin::handle(
+            w,
+            &req.method,
+            &target.segments[1..],
+            &target.query,
+            &req.body,
+        );
         return (resp.into(), None);
     }
     let call = match &target.call {
@@ -217,24 +220,54 @@ fn route(w: &mut World, req: &SimRequest, target: &Target) -> (Reply, Option<Req
             Some(info),
         );
     }
-    let acct = match authenticate(w, req) {
-        Ok(acct) => acct,
+    let caller = match authenticate(w, req) {
+        Ok(caller) => caller,
         Err(code) => return (error(code, api::standard_message(code)).into(), Some(info)),
     };
+    let acct = caller.account;
     info.account = Some(w.state.accounts[acct].label.clone());
-    if w.state.accounts[acct].deleted {
-        return (error(4002, api::standard_message(4002)).into(), Some(info));
+    let reply = answer_call(w, req, target, call, acct);
+    if caller.provisional {
+        let account = &w.state.accounts[acct];
+        let keep = !account.is_pristine(w.state.default_credits);
+        if !keep || w.state.accounts.len() > MAX_OPEN_ACCOUNTS {
+            // Everything the call did lives in this account: dropping it
+            // undoes the call.
+            w.state.discard_newest_account(acct);
+            info.account = None;
+            if keep {
+                let message = format!(
+                    "This simulator already keeps {MAX_OPEN_ACCOUNTS} open-mode accounts; \
+                     a new key cannot create data (nothing was applied). Reset it or start \
+                     it with --key."
+                );
+                return (error(4001, &message).into(), Some(info));
+            }
+        }
     }
-    if let Err(secs) = w.rate_limits.check(acct, call.rate_class()) {
-        return (
-            with_retry_after(error(429, "Too Many Requests"), secs).into(),
-            Some(info),
-        );
+    (reply, Some(info))
+}
+
+/// Runs an authenticated call for account `acct`: deleted keys, rate limits,
+/// then the handler.
+fn answer_call(
+    w: &mut World,
+    req: &SimRequest,
+    target: &Target,
+    call: &Call,
+    acct: usize,
+) -> Reply {
+    let account = &w.state.accounts[acct];
+    if account.deleted {
+        return error(4002, api::standard_message(4002)).into();
+    }
+    if let Err(secs) = w.rate_limits.check(account.key_hash, call.rate_class()) {
+        return with_retry_after(error(429, "Too Many Requests"), secs).into();
     }
     if let Call::GetTracking { carrier, number } = call {
         // The tracking is rendered by `Reply::finish`, after the lock is released.
         let state = &w.state;
-        let reply = match api::trackings::find_tracking(state, acct, carrier, number) {
+        return match api::trackings::find_tracking(state, acct, carrier, number) {
             Ok(tracking) => Reply::Tracking {
                 tracking: Arc::clone(tracking),
                 seed: state.seed,
@@ -242,23 +275,30 @@ fn route(w: &mut World, req: &SimRequest, target: &Target) -> (Reply, Option<Req
             },
             Err(e) => error(e.code, &e.message).into(),
         };
-        return (reply, Some(info));
     }
     let input = CallInput {
         body: &req.body,
         query: &target.query,
         lang: req.headers.get("lang").and_then(|v| v.to_str().ok()),
     };
-    let resp = match api::dispatch(&mut w.state, acct, call, input) {
-        Ok((code, data)) => success(code, &data),
-        Err(e) => error(e.code, &e.message),
-    };
-    (resp.into(), Some(info))
+    match api::dispatch(&mut w.state, acct, call, input) {
+        Ok((code, data)) => success(code, &data).into(),
+        Err(e) => error(e.code, &e.message).into(),
+    }
+}
+
+/// Who sent a request.
+struct Caller {
+    /// Index of its account.
+    account: usize,
+    /// Open mode, unknown key: the account was added for this request and is
+    /// dropped again unless the call stores something in it.
+    provisional: bool,
 }
 
 /// The account of the request's key: `Err(4001)` without an accepted key. In
-/// open mode an unknown non-empty key gets a new account.
-fn authenticate(w: &mut World, req: &SimRequest) -> Result<usize, i64> {
+/// open mode an unknown non-empty key gets a provisional account.
+fn authenticate(w: &mut World, req: &SimRequest) -> Result<Caller, i64> {
     let key = req
         .headers
         .get(tm_core::transport::API_KEY_HEADER)
@@ -270,10 +310,16 @@ fn authenticate(w: &mut World, req: &SimRequest) -> Result<usize, i64> {
     }
     let h = crate::accounts::key_hash(key);
     match w.state.accounts.find(h) {
-        Some(i) => Ok(i),
+        Some(account) => Ok(Caller {
+            account,
+            provisional: false,
+        }),
         None if w.state.open => {
             let c = w.state.default_credits;
-            Ok(w.state.add_account(h, c))
+            Ok(Caller {
+                account: w.state.add_account(h, c),
+                provisional: true,
+            })
         }
         None => Err(4001),
     }

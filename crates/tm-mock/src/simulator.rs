@@ -8,9 +8,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::accounts::key_hash;
-use crate::clock::rfc3339;
+use crate::clock::{self, rfc3339, ClockError};
 use crate::config::SimConfig;
-use crate::faults::FaultConfig;
+use crate::faults::{FaultConfig, FaultConfigError};
 use crate::journal::JournalEntry;
 use crate::router;
 use crate::snapshot::{SnapshotError, StateSnap};
@@ -54,26 +54,43 @@ impl Simulator {
 
     /// The simulated time.
     pub fn now(&self) -> DateTime<Utc> {
-        DateTime::from_timestamp(self.lock().state.now, 0).unwrap_or_default()
+        clock::to_datetime(self.lock().state.now)
     }
 
-    /// Moves the clock forward by `d` and applies due status changes. With webhook URLs
-    /// registered it returns once every delivery attempt due by the new time has finished
-    /// (over HTTP, on a private thread; inside async code prefer
-    /// [`Simulator::advance_async`]).
+    /// Moves the clock forward by `d` (whole seconds) and applies due status
+    /// changes. The clock stops at [`CLOCK_MAX`](crate::CLOCK_MAX)
+    /// (9999-12-31T23:59:59Z); [`Simulator::try_advance`] refuses instead. With
+    /// webhook URLs registered it returns once every delivery attempt due by the
+    /// new time has finished (over HTTP, on a private thread; inside async code
+    /// prefer [`Simulator::advance_async`]).
     pub fn advance(&self, d: Duration) {
-        let t = self
-            .lock()
-            .state
-            .now
-            .saturating_add(i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2));
+        let t = clock::clamp(i128::from(self.lock().state.now) + i128::from(d.as_secs()));
         self.move_clock_blocking(t);
     }
 
-    /// Sets the clock (backwards too; that recomputes every status and drops pending
-    /// webhook work). Forward, like [`Simulator::advance`].
+    /// Moves the clock forward by `d` (whole seconds), or refuses (leaving it
+    /// unchanged) when that passes 9999-12-31T23:59:59Z. Returns the new time.
+    /// Webhooks as with [`Simulator::advance`].
+    pub fn try_advance(&self, d: Duration) -> Result<DateTime<Utc>, ClockError> {
+        let t = clock::advanced(self.lock().state.now, d.as_secs())?;
+        self.move_clock_blocking(t);
+        Ok(clock::to_datetime(t))
+    }
+
+    /// Sets the clock (backwards too; that recomputes every status and drops
+    /// pending webhook work; forward, like [`Simulator::advance`]). A time outside
+    /// 1970-01-01T00:00:00Z..=9999-12-31T23:59:59Z is moved to the nearest end;
+    /// [`Simulator::try_set_now`] refuses instead.
     pub fn set_now(&self, t: DateTime<Utc>) {
-        self.move_clock_blocking(t.timestamp());
+        self.move_clock_blocking(clock::clamp(i128::from(t.timestamp())));
+    }
+
+    /// Sets the clock, or refuses (leaving it unchanged) a time outside
+    /// 1970-01-01T00:00:00Z..=9999-12-31T23:59:59Z.
+    pub fn try_set_now(&self, t: DateTime<Utc>) -> Result<(), ClockError> {
+        let t = clock::checked(i128::from(t.timestamp()))?;
+        self.move_clock_blocking(t);
+        Ok(())
     }
 
     /// Turns rate limits on or off.
@@ -86,9 +103,18 @@ impl Simulator {
         self.lock().rate_limits.enabled()
     }
 
-    /// Replaces the fault rules.
+    /// Replaces the fault rules, with every value moved into its range
+    /// ([`FaultConfig::clamped`]); [`Simulator::try_set_faults`] refuses instead.
     pub fn set_faults(&self, faults: FaultConfig) {
+        self.lock().set_faults(faults.clamped());
+    }
+
+    /// Replaces the fault rules, or refuses (keeping the current ones) a
+    /// configuration with a value out of range ([`FaultConfig::validate`]).
+    pub fn try_set_faults(&self, faults: FaultConfig) -> Result<(), FaultConfigError> {
+        faults.validate()?;
         self.lock().set_faults(faults);
+        Ok(())
     }
 
     /// Removes every fault rule.
@@ -104,6 +130,12 @@ impl Simulator {
     /// The journal of API requests (admin requests are not journaled).
     pub fn journal(&self) -> Vec<JournalEntry> {
         self.lock().journal.entries().cloned().collect()
+    }
+
+    /// At most `limit` journal entries with a sequence number above `since`,
+    /// oldest first (what `GET /_mock/journal?since=&limit=` returns).
+    pub fn journal_page(&self, since: u64, limit: usize) -> Vec<JournalEntry> {
+        self.lock().journal.page(since, limit).cloned().collect()
     }
 
     /// Empties the journal.
@@ -131,6 +163,18 @@ impl Simulator {
         Some(w.state.accounts[idx].credits as f64 / 10.0)
     }
 
+    /// Accounts kept (configured keys, registered keys, and open-mode keys
+    /// that stored something).
+    pub fn account_count(&self) -> usize {
+        self.lock().state.accounts.len()
+    }
+
+    /// Bytes the journal is counted for (at most
+    /// [`JOURNAL_MAX_BYTES`](crate::JOURNAL_MAX_BYTES)).
+    pub fn journal_bytes(&self) -> usize {
+        self.lock().journal.bytes()
+    }
+
     /// Trackings stored across all accounts.
     pub fn tracking_count(&self) -> usize {
         self.lock()
@@ -148,22 +192,21 @@ impl Simulator {
         serde_json::to_vec(&w.state.to_snap(w.rate_limits.enabled())).unwrap_or_default()
     }
 
-    /// A simulator from [`Simulator::snapshot`] bytes.
+    /// A simulator from [`Simulator::snapshot`] bytes. A snapshot that is not
+    /// one, or whose content is inconsistent (duplicated trackings, accounts
+    /// or ids, times outside the clock's range, …), is refused whole.
     pub fn restore(bytes: &[u8]) -> Result<Simulator, SnapshotError> {
         let snap: StateSnap =
-            serde_json::from_slice(bytes).map_err(|e| SnapshotError(e.to_string()))?;
-        if snap.format != 1 {
-            return Err(SnapshotError(format!("unknown format {}", snap.format)));
-        }
+            serde_json::from_slice(bytes).map_err(|e| SnapshotError::Malformed(e.to_string()))?;
         let config = SimConfig {
             seed: snap.seed,
             credits: snap.default_credits as f64 / 10.0,
             rate_limits: snap.rate_limits,
             keys: None,
-            start: DateTime::from_timestamp(snap.now, 0).unwrap_or_default(),
+            start: clock::to_datetime(snap.now),
         };
         let rate_limits = snap.rate_limits;
-        let state = State::from_snap(snap).map_err(SnapshotError)?;
+        let state = State::from_snap(snap)?;
         let sim = Simulator::new(config);
         {
             let mut w = sim.lock();

@@ -2,15 +2,33 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::HashSet;
+
+use crate::accounts::MAX_CREDITS_TENTHS;
+use crate::api::valid_number;
 use crate::catalog;
+use crate::clock::{CLOCK_MAX, CLOCK_MIN};
 use crate::shipment::Status;
 use crate::state::State;
 use crate::tracking::{RealtimeEntry, StoredTracking};
 
-/// Errors of [`crate::Simulator::restore`].
-#[derive(Debug, thiserror::Error)]
-#[error("cannot restore the simulator snapshot: {0}")]
-pub struct SnapshotError(pub(crate) String);
+/// Why [`crate::Simulator::restore`] refused a snapshot. Nothing is restored
+/// from a refused snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SnapshotError {
+    /// Not JSON of the snapshot's shape.
+    #[error("cannot restore the simulator snapshot: not a snapshot: {0}")]
+    Malformed(String),
+    /// A snapshot format this build does not read.
+    #[error(
+        "cannot restore the simulator snapshot: unknown format {0} (this build reads format 1)"
+    )]
+    UnknownFormat(u32),
+    /// A snapshot whose content is inconsistent (duplicates, ids, ranges).
+    #[error("cannot restore the simulator snapshot: {0}")]
+    Invalid(String),
+}
 
 /// Snapshot form of an account.
 #[derive(Serialize, Deserialize)]
@@ -82,38 +100,117 @@ impl State {
         }
     }
 
-    /// Rebuilds a state (and its indexes) from a snapshot.
-    pub(crate) fn from_snap(snap: StateSnap) -> Result<State, String> {
-        let hex = |s: &str| u128::from_str_radix(s, 16).map_err(|e| format!("bad key hash: {e}"));
+    /// Rebuilds a state (and its indexes) from a snapshot, after checking it
+    /// whole: clock and tracking times within the clock's range, credits in
+    /// range, key hashes, labels, tracking ids, (carrier, number) pairs and
+    /// realtime entries unique, tracking numbers valid, configured keys
+    /// present.
+    pub(crate) fn from_snap(snap: StateSnap) -> Result<State, SnapshotError> {
+        let invalid = |m: String| Err(SnapshotError::Invalid(m));
+        let in_clock = |t: i64| (CLOCK_MIN..=CLOCK_MAX).contains(&t);
+        let hex = |s: &str| {
+            u128::from_str_radix(s, 16)
+                .map_err(|e| SnapshotError::Invalid(format!("bad key hash {s:?}: {e}")))
+        };
+        if snap.format != 1 {
+            return Err(SnapshotError::UnknownFormat(snap.format));
+        }
+        if !in_clock(snap.now) {
+            return invalid(format!(
+                "`now` {} is outside the clock's range {CLOCK_MIN}..={CLOCK_MAX}",
+                snap.now
+            ));
+        }
+        if !(0..=MAX_CREDITS_TENTHS).contains(&snap.default_credits) {
+            return invalid(format!(
+                "`default_credits` {} is out of range",
+                snap.default_credits
+            ));
+        }
         let mut state = State {
             seed: snap.seed,
             now: snap.now,
             default_credits: snap.default_credits,
             open: snap.open,
-            configured: snap
-                .configured
-                .iter()
-                .map(|s| hex(s))
-                .collect::<Result<_, _>>()?,
             id_counter: snap.id_counter,
             ..State::default()
         };
+        let mut labels = HashSet::new();
         for a in snap.accounts {
             let kh = hex(&a.key_hash)?;
+            if state.accounts.find(kh).is_some() {
+                return invalid(format!("two accounts have key hash {}", a.key_hash));
+            }
+            if !labels.insert(a.label.clone()) {
+                return invalid(format!("two accounts are labelled {:?}", a.label));
+            }
+            if !(0..=MAX_CREDITS_TENTHS).contains(&a.credits) {
+                return invalid(format!("{}: credits {} out of range", a.label, a.credits));
+            }
             let idx = state.add_account(kh, a.credits);
             let acc = &mut state.accounts[idx];
             acc.label = a.label;
             acc.deleted = a.deleted;
             acc.regtime = a.regtime;
             for (c, n, e) in a.realtime {
-                let c = catalog::carrier(&c).ok_or_else(|| format!("unknown carrier {c}"))?;
-                acc.realtime.insert((c.code, n.into()), e);
+                let c = catalog::carrier(&c)
+                    .ok_or_else(|| SnapshotError::Invalid(format!("unknown carrier {c}")))?;
+                if !in_clock(e.anchor) || !in_clock(e.charged_at) {
+                    return invalid(format!(
+                        "{}: realtime entry {n} has a time out of range",
+                        acc.label
+                    ));
+                }
+                if acc
+                    .realtime
+                    .insert((c.code, n.as_str().into()), e)
+                    .is_some()
+                {
+                    return invalid(format!(
+                        "{}: two realtime entries for {} {n}",
+                        acc.label, c.code
+                    ));
+                }
             }
+            let label = acc.label.clone();
+            let mut ids = HashSet::new();
             for mut s in a.trackings {
+                let name = format!("{label}: tracking {} {}", s.carrier.code, s.number);
+                if !valid_number(&s.number) {
+                    return invalid(format!("{name}: invalid tracking number"));
+                }
+                if !ids.insert(s.id) {
+                    return invalid(format!("{name}: id {:032x} is used twice", s.id));
+                }
+                if state.accounts[idx]
+                    .by_key
+                    .contains_key(&(s.carrier.code, s.number.clone()))
+                {
+                    return invalid(format!("{name} is listed twice"));
+                }
+                let times = [
+                    Some(s.created),
+                    Some(s.anchor),
+                    Some(s.modified),
+                    s.frozen_at,
+                ];
+                if !times.into_iter().flatten().all(in_clock) {
+                    return invalid(format!("{name}: a time is outside the clock's range"));
+                }
                 s.status = Status::Pending;
                 s.next_at = None;
                 state.insert(idx, s);
             }
+        }
+        for h in &snap.configured {
+            let kh = hex(h)?;
+            if state.accounts.find(kh).is_none() {
+                return invalid(format!("configured key hash {h} has no account"));
+            }
+            if state.configured.contains(&kh) {
+                return invalid(format!("configured key hash {h} is listed twice"));
+            }
+            state.configured.push(kh);
         }
         Ok(state)
     }

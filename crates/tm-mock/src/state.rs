@@ -37,9 +37,25 @@ impl State {
             .add(key_hash, credits, self.now - 400 * 86_400)
     }
 
+    /// Drops the newest account, `acct` (one added for the request being
+    /// answered), with its trackings and their schedule entries.
+    pub(crate) fn discard_newest_account(&mut self, acct: usize) {
+        if acct + 1 != self.accounts.len() {
+            return;
+        }
+        if let Some(a) = self.accounts.pop() {
+            for (id, s) in &a.trackings {
+                if let Some(n) = s.next_at {
+                    self.schedule.remove(&(n, acct as u32, *id));
+                }
+            }
+        }
+    }
+
     /// A fresh 32-hex id.
     pub(crate) fn new_id(&mut self, acct: usize) -> u128 {
-        self.id_counter += 1;
+        // A restored snapshot may carry any counter; ids are hashes of it.
+        self.id_counter = self.id_counter.wrapping_add(1);
         let a = mix(self.seed ^ mix(self.id_counter ^ ((acct as u64) << 48)));
         let b = mix(a ^ self.id_counter.rotate_left(17));
         (u128::from(a) << 64) | u128::from(b)
@@ -159,7 +175,8 @@ impl State {
         s.order_id = order;
     }
 
-    /// Moves the clock and applies due status changes.
+    /// Moves the clock (a time within [`crate::CLOCK_MIN`]..=[`crate::CLOCK_MAX`])
+    /// and applies due status changes.
     pub(crate) fn set_now(&mut self, t: i64) {
         self.set_now_with(t, &mut |_, _, _| {});
     }

@@ -194,6 +194,22 @@ pub fn parse_query(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Whether `path` is under the admin API (`/_mock/...`, with or without
+/// `/v2`), decoded the way the router decodes it: only the first two
+/// segments are looked at.
+pub(crate) fn is_admin_path(path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or("");
+    let mut segs = path.split('/').filter(|s| !s.is_empty());
+    let Some(first) = segs.next().map(|s| decode(s, false)) else {
+        return false;
+    };
+    if first.eq_ignore_ascii_case("v2") {
+        segs.next().is_some_and(|s| decode(s, false) == "_mock")
+    } else {
+        first == "_mock"
+    }
+}
+
 /// Decoded path segments without the `v2` prefix.
 pub(crate) fn segments(path: &str) -> Vec<String> {
     let path = path.split('?').next().unwrap_or("");
@@ -223,5 +239,39 @@ mod tests {
             segments("/v2/trackings/ups/1Z%20X/"),
             ["trackings", "ups", "1Z X"]
         );
+    }
+
+    #[test]
+    fn admin_paths_are_recognised_as_the_router_decodes_them() {
+        for p in [
+            "/_mock/clock",
+            "/v2/_mock/journal",
+            "/V2/%5Fmock/faults",
+            "//_mock",
+            "/_mock?x=1",
+        ] {
+            assert!(is_admin_path(p), "{p}");
+            assert_eq!(
+                segments(p).first().map(String::as_str),
+                Some("_mock"),
+                "{p}"
+            );
+        }
+        for p in [
+            "/",
+            "",
+            "/v2",
+            "/v2/trackings/get",
+            "/_mockx",
+            "/x/_mock",
+            "/v2/v2/_mock",
+        ] {
+            assert!(!is_admin_path(p), "{p}");
+            assert_ne!(
+                segments(p).first().map(String::as_str),
+                Some("_mock"),
+                "{p}"
+            );
+        }
     }
 }

@@ -4,6 +4,7 @@
 use std::sync::{Mutex, MutexGuard};
 
 use crate::accounts::{credits_to_tenths, key_hash};
+use crate::clock;
 use crate::config::SimConfig;
 use crate::faults::{FaultConfig, FaultState};
 use crate::journal::Journal;
@@ -90,7 +91,7 @@ impl World {
 fn fresh_state(config: &SimConfig) -> State {
     let mut state = State {
         seed: config.seed,
-        now: config.start.timestamp(),
+        now: clock::clamp(i128::from(config.start.timestamp())),
         default_credits: credits_to_tenths(config.credits),
         open: config.keys.is_none(),
         ..State::default()

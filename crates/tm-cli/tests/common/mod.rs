@@ -13,6 +13,7 @@ use tm_mock::{ServerHandle, SimConfig, Simulator};
 pub fn tm() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_tm"));
     c.env_remove("TRACKINGMORE_API_KEY");
+    c.env_remove("TM_MOCK_ADMIN_TOKEN");
     c
 }
 
@@ -62,15 +63,21 @@ pub struct Server {
 
 impl Server {
     pub fn start(config: SimConfig) -> Self {
+        Self::start_with(config, tm_mock::ServeOptions::default())
+    }
+
+    /// A server with `options` (an admin token, …).
+    pub fn start_with(config: SimConfig, options: tm_mock::ServeOptions) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
         let handle = runtime
-            .block_on(tm_mock::serve(
+            .block_on(tm_mock::serve_with(
                 Simulator::new(config),
                 "127.0.0.1:0".parse().unwrap(),
+                options,
             ))
             .unwrap();
         let url = handle.url();

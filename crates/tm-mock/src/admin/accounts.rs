@@ -1,4 +1,5 @@
-//! `POST /_mock/accounts` (`{"key": …, "credits": N, "deleted": bool}`).
+//! `GET /_mock/accounts` (every account, by label) and `POST /_mock/accounts`
+//! (`{"key": …, "credits": N, "deleted": bool}`).
 
 use serde_json::{json, Value};
 
@@ -29,4 +30,22 @@ pub(crate) fn set_account(w: &mut World, body: &[u8]) -> SimResponse {
         200,
         json!({"account": a.label, "credits": credits_json(a.credits), "deleted": a.deleted}),
     )
+}
+
+/// Every account: label, credits, deleted flag and tracking count (never a key).
+pub(crate) fn list_accounts(w: &World) -> SimResponse {
+    let accounts: Vec<Value> = w
+        .state
+        .accounts
+        .iter()
+        .map(|a| {
+            json!({
+                "account": a.label,
+                "credits": credits_json(a.credits),
+                "deleted": a.deleted,
+                "trackings": a.trackings.len(),
+            })
+        })
+        .collect();
+    success(200, Value::Array(accounts))
 }

@@ -1,9 +1,10 @@
-//! `GET /_mock/clock` and `POST /_mock/clock` (`{"advance_seconds": N}` or `{"now": …}`).
+//! `GET /_mock/clock` and `POST /_mock/clock` (`{"advance_seconds": N}` or
+//! `{"now": …}`); a time outside the clock's range is refused with 4012.
 
 use serde_json::{json, Value};
 
 use super::parse_body;
-use crate::clock::{parse_time, rfc3339};
+use crate::clock::{self, parse_time, rfc3339};
 use crate::render::{error, success};
 use crate::wire::SimResponse;
 use crate::world::World;
@@ -23,17 +24,14 @@ pub(crate) fn set_clock(w: &mut World, body: &[u8]) -> SimResponse {
         Ok(v) => v,
         Err(r) => return *r,
     };
-    if let Some(secs) = v.get("advance_seconds") {
-        match secs.as_i64() {
-            Some(n) if n >= 0 => {
-                let t = w.state.now.saturating_add(n.min(i64::MAX / 4));
-                w.state.set_now(t);
-            }
-            _ => return error(4012, "`advance_seconds` must be a non-negative integer."),
+    let target = if let Some(secs) = v.get("advance_seconds") {
+        match secs.as_u64() {
+            Some(n) => clock::advanced(w.state.now, n),
+            None => return error(4012, "`advance_seconds` must be a non-negative integer."),
         }
     } else if let Some(now) = v.get("now") {
         match parse_time(now) {
-            Some(t) => w.state.set_now(t),
+            Some(t) => clock::checked(t),
             None => return error(4012, "`now` must be an RFC 3339 time or Unix seconds."),
         }
     } else {
@@ -41,6 +39,12 @@ pub(crate) fn set_clock(w: &mut World, body: &[u8]) -> SimResponse {
             4012,
             "Send {\"advance_seconds\": N} or {\"now\": \"<rfc3339>\"}.",
         );
+    };
+    match target {
+        Ok(t) => {
+            w.state.set_now(t);
+            success(200, clock_json(w))
+        }
+        Err(e) => error(4012, &e.to_string()),
     }
-    success(200, clock_json(w))
 }

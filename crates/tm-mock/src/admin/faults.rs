@@ -1,4 +1,5 @@
-//! `GET`, `POST`/`PUT` and `DELETE /_mock/faults`: the fault rules.
+//! `GET`, `POST`/`PUT` and `DELETE /_mock/faults`: the fault rules (values
+//! out of range are refused with 4012).
 
 use serde_json::{json, Value};
 
@@ -22,8 +23,12 @@ pub(crate) fn set_faults(w: &mut World, body: &[u8]) -> SimResponse {
         Ok(v) => v,
         Err(r) => return *r,
     };
-    match serde_json::from_value::<FaultConfig>(v) {
-        Ok(config) => {
+    let config = match serde_json::from_value::<FaultConfig>(v) {
+        Ok(config) => config,
+        Err(e) => return error(4012, &format!("Invalid fault config: {e}")),
+    };
+    match config.validate() {
+        Ok(()) => {
             w.set_faults(config);
             get_faults(w)
         }

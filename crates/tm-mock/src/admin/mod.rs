@@ -9,6 +9,10 @@
 //! | `POST /_mock/accounts` | [`accounts::set_account`] |
 //! | `POST /_mock/rate-limits` | [`rate_limits::set_rate_limits`] |
 //! | `POST /_mock/reset` | [`reset::reset`] |
+//! | `GET /_mock/accounts` | [`accounts::list_accounts`] |
+//! | `GET /_mock/accounts/{label}/trackings[/{id}]` | [`trackings::list_trackings`], [`trackings::get_tracking`] |
+//! | `GET /_mock/accounts/{label}/status-history` | [`trackings::status_history`] |
+//! | `GET /_mock/ui` | [`ui::page`] (the dashboard) |
 //! | `GET`, `POST /_mock/webhooks`, `DELETE /_mock/webhooks/{id}` | [`webhooks::list`], [`webhooks::add`], [`webhooks::remove`] |
 //! | `GET /_mock/webhooks/deliveries` | [`webhooks::deliveries`] |
 //! | `GET`, `POST /_mock/webhooks/faults` | [`webhooks::get_faults`], [`webhooks::set_faults`] |
@@ -22,6 +26,8 @@ mod faults;
 mod journal;
 mod rate_limits;
 mod reset;
+mod trackings;
+mod ui;
 mod webhooks;
 
 use http::Method;
@@ -36,6 +42,7 @@ pub(crate) fn handle(
     w: &mut World,
     method: &Method,
     segments: &[String],
+    query: &[(String, String)],
     body: &[u8],
 ) -> SimResponse {
     let path: Vec<&str> = segments.iter().map(String::as_str).collect();
@@ -45,7 +52,7 @@ pub(crate) fn handle(
         ("GET", ["faults"]) => faults::get_faults(w),
         ("POST" | "PUT", ["faults"]) => faults::set_faults(w, body),
         ("DELETE", ["faults"]) => faults::clear_faults(w),
-        ("GET", ["journal"]) => journal::get_journal(w),
+        ("GET", ["journal"]) => journal::get_journal(w, query),
         ("DELETE", ["journal"]) => journal::clear_journal(w),
         ("POST", ["reset"]) => reset::reset(w),
         ("POST", ["rate-limits"]) => rate_limits::set_rate_limits(w, body),
@@ -57,9 +64,16 @@ pub(crate) fn handle(
         ("POST" | "PUT", ["webhooks", "faults"]) => webhooks::set_faults(w, body),
         ("DELETE", ["webhooks", id]) => webhooks::remove(w, id),
         (_, ["webhooks", ..]) => error(405, "Method Not Allowed."),
-        (_, ["clock" | "faults" | "journal" | "reset" | "accounts" | "rate-limits"]) => {
-            error(405, "Method Not Allowed.")
+        ("GET", ["accounts"]) => accounts::list_accounts(w),
+        ("GET", ["accounts", label, "trackings"]) => trackings::list_trackings(w, label, query),
+        ("GET", ["accounts", label, "trackings", id]) => trackings::get_tracking(w, label, id),
+        ("GET", ["accounts", label, "status-history"]) => {
+            trackings::status_history(w, label, query)
         }
+        ("GET", ["ui"]) => ui::page(),
+        (_, ["clock" | "faults" | "journal" | "reset" | "accounts" | "rate-limits" | "ui"])
+        | (_, ["accounts", _, "trackings" | "status-history"])
+        | (_, ["accounts", _, "trackings", _]) => error(405, "Method Not Allowed."),
         _ => error(404, "The requested resource does not exist."),
     }
 }

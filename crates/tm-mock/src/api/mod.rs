@@ -31,6 +31,7 @@ pub(crate) mod trackings;
 use serde_json::Value;
 
 pub(crate) use error::{standard_message, ApiError};
+pub(crate) use input::valid_number;
 
 use crate::accounts::{Account, InsufficientCredits};
 use crate::render::Data;

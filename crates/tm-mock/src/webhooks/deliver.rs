@@ -111,16 +111,14 @@ impl Simulator {
     /// Like [`Simulator::advance`], awaiting webhook deliveries on the caller's runtime
     /// (use this one inside async code whose runtime also runs the receiver).
     pub async fn advance_async(&self, d: Duration) {
-        let t = self
-            .now()
-            .timestamp()
-            .saturating_add(i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 4));
+        let t = crate::clock::clamp(i128::from(self.now().timestamp()) + i128::from(d.as_secs()));
         self.move_clock(t).await;
     }
 
     /// Like [`Simulator::set_now`], awaiting webhook deliveries on the caller's runtime.
     pub async fn set_now_async(&self, t: DateTime<Utc>) {
-        self.move_clock(t.timestamp()).await;
+        self.move_clock(crate::clock::clamp(i128::from(t.timestamp())))
+            .await;
     }
 
     /// Sends every webhook attempt due by now (e.g. after a redelivery) and awaits them.

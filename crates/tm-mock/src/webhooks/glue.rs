@@ -11,7 +11,7 @@ use super::WebhookConfigError;
 use crate::accounts::key_hash;
 use crate::api::trackings::account_email;
 use crate::catalog::Kind;
-use crate::clock::{parse_time, rfc3339};
+use crate::clock::{self, parse_time, rfc3339};
 use crate::render::{self, error, success, TrackingView};
 use crate::state::State;
 use crate::tracking::StoredTracking;
@@ -142,10 +142,10 @@ fn clock_request(w: &World, body: &[u8]) -> Result<(i64, bool), Box<SimResponse>
             .as_bool()
             .ok_or_else(|| error(4012, "`wait_for_webhooks` must be true or false."))?,
     };
-    let t = if let Some(secs) = v.get("advance_seconds") {
-        match secs.as_i64() {
-            Some(n) if n >= 0 => w.state.now.saturating_add(n.min(i64::MAX / 4)),
-            _ => {
+    let target = if let Some(secs) = v.get("advance_seconds") {
+        match secs.as_u64() {
+            Some(n) => clock::advanced(w.state.now, n),
+            None => {
                 return Err(error(
                     4012,
                     "`advance_seconds` must be a non-negative integer.",
@@ -153,14 +153,23 @@ fn clock_request(w: &World, body: &[u8]) -> Result<(i64, bool), Box<SimResponse>
             }
         }
     } else if let Some(now) = v.get("now") {
-        parse_time(now)
-            .ok_or_else(|| error(4012, "`now` must be an RFC 3339 time or Unix seconds."))?
+        match parse_time(now) {
+            Some(t) => clock::checked(t),
+            None => {
+                return Err(error(
+                    4012,
+                    "`now` must be an RFC 3339 time or Unix seconds.",
+                ))
+            }
+        }
     } else {
         return Err(error(
             4012,
             "Send {\"advance_seconds\": N} or {\"now\": \"<rfc3339>\"}.",
         ));
     };
+    // Outside 1970..=9999 the clock refuses, as `admin::clock` does.
+    let t = target.map_err(|e| error(4012, &e.to_string()))?;
     Ok((t, wait))
 }
 
@@ -215,7 +224,7 @@ impl Simulator {
                     "`failed_since` must be an RFC 3339 time or Unix seconds.",
                 ));
             };
-            let since = chrono::DateTime::from_timestamp(t, 0).unwrap_or_default();
+            let since = clock::to_datetime(clock::clamp(t));
             return OutsideLock::Redelivered(self.redeliver_failed_webhooks(since));
         }
         OutsideLock::Answer(error(
