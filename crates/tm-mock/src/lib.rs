@@ -59,12 +59,16 @@ mod snapshot;
 mod state;
 mod tracking;
 
+// The description of the API.
+pub mod openapi;
+
 // Output.
 mod render;
 
 pub use config::{SimConfig, DEFAULT_CREDITS, DEFAULT_START};
 pub use faults::{FaultConfig, FaultKind, FaultRule, FaultTiming};
 pub use journal::{JournalEntry, JOURNAL_CAPACITY};
+pub use openapi::OPENAPI_JSON;
 pub use server::{serve, ServerHandle};
 pub use simulator::Simulator;
 pub use snapshot::SnapshotError;

@@ -8,6 +8,9 @@
 //!   so tests reach the server with inputs tm-core's own validation would refuse.
 //! - [`norm`]: a result normalized to JSON (decoded value, or error kind, code and
 //!   HTTP status) so transcripts of two runs can be compared.
+//! - [`openapi::Description`]: the OpenAPI description of v2 and response validation.
+
+pub mod openapi;
 
 use std::borrow::Cow;
 use std::net::SocketAddr;
