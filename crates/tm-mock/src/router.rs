@@ -22,6 +22,8 @@ struct Target {
     segments: Vec<String>,
     /// An admin (`/_mock/...`) request.
     admin: bool,
+    /// `GET /v2/openapi.json`: the description of the API (never faulted or journaled).
+    description: bool,
     /// The API call, or why there is none.
     call: Result<Call, Unresolved>,
     /// Decoded query pairs.
@@ -32,6 +34,7 @@ impl Target {
     fn new(req: &SimRequest) -> Self {
         let segments = segments(&req.path);
         let admin = segments.first().is_some_and(|s| s == "_mock");
+        let description = req.method == http::Method::GET && segments == ["openapi.json"];
         let call = api::resolve(&req.method, &segments);
         let query = if admin {
             Vec::new()
@@ -41,6 +44,7 @@ impl Target {
         Self {
             segments,
             admin,
+            description,
             call,
             query,
         }
@@ -122,7 +126,7 @@ pub(crate) fn process(world: &Mutex<World>, req: SimRequest) -> Processed {
     let name = target.call_name();
     let mut w = world::lock(world);
     // Admin requests are never faulted; without rules nothing is drawn.
-    let decision = if target.admin || w.faults.config.rules.is_empty() {
+    let decision = if target.admin || target.description || w.faults.config.rules.is_empty() {
         Default::default()
     } else {
         w.faults.decide(name, &target.fault_path())
@@ -187,6 +191,9 @@ fn journal(w: &mut World, req: SimRequest, sent: Sent, info: RequestInfo, fault:
 
 /// The router proper. `None` info means "admin request, do not journal".
 fn route(w: &mut World, req: &SimRequest, target: &Target) -> (Reply, Option<RequestInfo>) {
+    if target.description {
+        return (openapi_description().into(), None);
+    }
     if target.admin {
         let resp = admin::handle(w, &req.method, &target.segments[1..], &req.body);
         return (resp.into(), None);
@@ -254,6 +261,20 @@ fn route(w: &mut World, req: &SimRequest, target: &Target) -> (Reply, Option<Req
         Err(e) => error(e.code, &e.message),
     };
     (resp.into(), Some(info))
+}
+
+/// The OpenAPI description of v2 (`openapi/v2.json`), served without a key.
+fn openapi_description() -> SimResponse {
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    SimResponse {
+        status: http::StatusCode::OK,
+        headers,
+        body: bytes::Bytes::from_static(crate::OPENAPI_JSON.as_bytes()),
+    }
 }
 
 /// The account of the request's key: `Err(4001)` without an accepted key. In

@@ -1,0 +1,96 @@
+//! `RecordingTransport`: every exchange of a wrapped transport, written to a cassette.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+
+use super::format::{Interaction, RecordedError, RecordedRequest, RecordedResponse};
+use crate::ratelimit::RateLimits;
+use crate::transport::{Transport, TransportError, TransportErrorKind, WireRequest, WireResponse};
+
+/// Wraps a transport and appends each exchange to a JSON-lines cassette as it completes.
+///
+/// Each line is flushed at once, so a cassette survives a crash of the program that
+/// records it. A line that cannot be written makes the call fail with a transport error
+/// (kind `Other`): a recording that silently misses calls would mislead whoever reads it.
+pub struct RecordingTransport<T> {
+    inner: T,
+    sink: Mutex<Box<dyn Write + Send>>,
+    seq: AtomicU64,
+}
+
+impl<T: Transport> RecordingTransport<T> {
+    /// Records into a new file at `path` (an existing file is replaced).
+    pub fn create(inner: T, path: impl AsRef<Path>) -> io::Result<Self> {
+        let file = File::create(path)?;
+        Ok(Self::to_writer(inner, BufWriter::new(file)))
+    }
+
+    /// Records into any writer (a file, a buffer shared with a test, …).
+    pub fn to_writer(inner: T, writer: impl Write + Send + 'static) -> Self {
+        Self {
+            inner,
+            sink: Mutex::new(Box::new(writer)),
+            seq: AtomicU64::new(0),
+        }
+    }
+
+    /// The wrapped transport.
+    pub fn inner(&self) -> &T {
+        &self.inner
+    }
+
+    fn write(&self, interaction: &Interaction) -> Result<(), TransportError> {
+        let mut line = serde_json::to_vec(interaction).map_err(|e| {
+            TransportError::new(
+                TransportErrorKind::Other,
+                format!("cannot encode the cassette line: {e}"),
+            )
+        })?;
+        line.push(b'\n');
+        // A poisoned lock only means another call panicked mid-write; keep recording.
+        let mut sink = self.sink.lock().unwrap_or_else(|p| p.into_inner());
+        sink.write_all(&line)
+            .and_then(|()| sink.flush())
+            .map_err(|e| {
+                TransportError::new(
+                    TransportErrorKind::Other,
+                    format!("cannot write the cassette: {e}"),
+                )
+            })
+    }
+}
+
+impl<T> fmt::Debug for RecordingTransport<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordingTransport")
+            .field("recorded", &self.seq.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+impl<T: Transport> Transport for RecordingTransport<T> {
+    async fn send(&self, request: WireRequest) -> Result<WireResponse, TransportError> {
+        let seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
+        let recorded = RecordedRequest::from_wire(&request);
+        let result = self.inner.send(request).await;
+        let interaction = Interaction {
+            seq,
+            request: recorded,
+            response: result.as_ref().ok().map(RecordedResponse::from_wire),
+            error: result.as_ref().err().map(RecordedError::from_transport),
+        };
+        self.write(&interaction)?;
+        result
+    }
+
+    fn default_rate_limits(&self) -> Option<RateLimits> {
+        self.inner.default_rate_limits()
+    }
+}
