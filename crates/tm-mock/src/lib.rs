@@ -59,13 +59,15 @@ mod snapshot;
 mod state;
 mod tracking;
 
-// The description of the API.
+// The description of the API, and the drift check of recorded traffic against it.
+pub mod drift;
 pub mod openapi;
 
 // Output.
 mod render;
 
 pub use config::{SimConfig, DEFAULT_CREDITS, DEFAULT_START};
+pub use drift::{check_cassette, CallReport, Difference, DriftReport};
 pub use faults::{FaultConfig, FaultKind, FaultRule, FaultTiming};
 pub use journal::{JournalEntry, JOURNAL_CAPACITY};
 pub use openapi::OPENAPI_JSON;
