@@ -47,8 +47,10 @@ async fn calls(c: &Client) -> Vec<serde_json::Value> {
         &c.execute(&GetTracking::new("china-post", "RN123456789CN").unwrap())
             .await,
     ));
-    let mut update = TrackingUpdate::default();
-    update.title = Some("recorded".into());
+    let update = TrackingUpdate {
+        title: Some("recorded".into()),
+        ..TrackingUpdate::default()
+    };
     out.push(norm(
         &c.execute(&UpdateTracking::new("china-post", "RN123456789CN", update).unwrap())
             .await,
