@@ -1,6 +1,7 @@
 """Type stubs of the native module ``tm_py._native`` (hand-written)."""
 
 import enum
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
@@ -516,6 +517,7 @@ class Client:
         max_retries: Optional[int] = None,
         proxy: Optional[str] = None,
         rate_limits: Optional[bool] = None,
+        record: Optional[Union[str, os.PathLike[str]]] = None,
     ) -> Self: ...
     @classmethod
     def mock(
@@ -648,6 +650,7 @@ class AsyncClient:
         max_retries: Optional[int] = None,
         proxy: Optional[str] = None,
         rate_limits: Optional[bool] = None,
+        record: Optional[Union[str, os.PathLike[str]]] = None,
     ) -> Self: ...
     @classmethod
     def mock(

@@ -34,15 +34,30 @@ fn with_lang<E>(
 }
 
 /// Builds the HTTP client core from constructor options.
+/// The keyword options of `Client(...)` / `AsyncClient(...)`.
+pub(crate) struct HttpOptions {
+    pub(crate) base_url: Option<String>,
+    pub(crate) timeout: Option<f64>,
+    pub(crate) max_retries: Option<u32>,
+    pub(crate) proxy: Option<String>,
+    pub(crate) rate_limits: Option<bool>,
+    /// Cassette file recording every exchange (JSON lines, the key never written).
+    pub(crate) record: Option<std::path::PathBuf>,
+}
+
 pub(crate) fn http_core(
     py: Python<'_>,
     api_key: String,
-    base_url: Option<String>,
-    timeout: Option<f64>,
-    max_retries: Option<u32>,
-    proxy: Option<String>,
-    rate_limits: Option<bool>,
+    options: HttpOptions,
 ) -> PyResult<Arc<Core>> {
+    let HttpOptions {
+        base_url,
+        timeout,
+        max_retries,
+        proxy,
+        rate_limits,
+        record,
+    } = options;
     let mut b = tm_http::HttpTransport::builder(api_key);
     let label = base_url
         .clone()
@@ -63,7 +78,19 @@ pub(crate) fn http_core(
         tm_http::BuildError::InvalidApiKey(v) => errors::validation(py, &v),
         other => invalid("options", other.to_string()),
     })?;
-    let mut builder = tm_core::Client::builder(transport);
+    let mut builder = match record {
+        None => tm_core::Client::builder(transport),
+        Some(path) => {
+            let recorder = tm_core::cassette::RecordingTransport::create(transport, &path)
+                .map_err(|e| {
+                    pyo3::exceptions::PyOSError::new_err(format!(
+                        "cannot create the cassette {}: {e}",
+                        path.display()
+                    ))
+                })?;
+            tm_core::Client::builder(recorder)
+        }
+    };
     if let Some(n) = max_retries {
         builder = builder.max_retries(n);
     }
@@ -104,7 +131,7 @@ macro_rules! client_class {
         #[pymethods]
         impl $name {
             #[new]
-            #[pyo3(signature = (api_key, *, base_url=None, timeout=None, max_retries=None, proxy=None, rate_limits=None))]
+            #[pyo3(signature = (api_key, *, base_url=None, timeout=None, max_retries=None, proxy=None, rate_limits=None, record=None))]
             #[allow(clippy::too_many_arguments)]
             fn new(
                 py: Python<'_>,
@@ -114,9 +141,11 @@ macro_rules! client_class {
                 max_retries: Option<u32>,
                 proxy: Option<String>,
                 rate_limits: Option<bool>,
+                record: Option<std::path::PathBuf>,
             ) -> PyResult<Self> {
+                let options = HttpOptions { base_url, timeout, max_retries, proxy, rate_limits, record };
                 Ok(Self {
-                    core: http_core(py, api_key, base_url, timeout, max_retries, proxy, rate_limits)?,
+                    core: http_core(py, api_key, options)?,
                 })
             }
 

@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use tm_mock::{FaultConfig, FaultRule, SimConfig};
 
-use crate::client::{http_core, AsyncClient, Client};
+use crate::client::{http_core, AsyncClient, Client, HttpOptions};
 use crate::convert::{json_to_py, to_dict};
 use crate::core::Core;
 use crate::errors::{self, invalid};
@@ -369,11 +369,14 @@ impl MockServer {
             core: http_core(
                 py,
                 api_key.to_owned(),
-                Some(self.url.clone()),
-                None,
-                max_retries,
-                None,
-                None,
+                HttpOptions {
+                    base_url: Some(self.url.clone()),
+                    timeout: None,
+                    max_retries,
+                    proxy: None,
+                    rate_limits: None,
+                    record: None,
+                },
             )?,
         })
     }
@@ -390,11 +393,14 @@ impl MockServer {
             core: http_core(
                 py,
                 api_key.to_owned(),
-                Some(self.url.clone()),
-                None,
-                max_retries,
-                None,
-                None,
+                HttpOptions {
+                    base_url: Some(self.url.clone()),
+                    timeout: None,
+                    max_retries,
+                    proxy: None,
+                    rate_limits: None,
+                    record: None,
+                },
             )?,
         })
     }
