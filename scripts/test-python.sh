@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the tm-py wheel into a virtual environment (.venv) and runs the Python
-# checks: pytest, mypy --strict on the typing test file, and stubtest (stubs vs
-# the built module). Idempotent; works from a fresh clone. Exits non-zero on failure.
+# checks: pytest, mypy --strict on the typing test file, stubtest (stubs vs
+# the built module), then schemathesis against tm-mock (scripts/test-schemathesis.sh).
+# Idempotent; works from a fresh clone. Exits non-zero on failure.
 #
 #   scripts/test-python.sh            # release wheel (what users get)
 #   TM_PY_PROFILE=debug scripts/test-python.sh   # faster build while developing
@@ -38,5 +39,8 @@ echo "==> mypy --strict (typing test file)"
 
 echo "==> stubtest (stubs agree with the module)"
 "$PY" -m mypy.stubtest tm_py --allowlist tests/python/stubtest_allowlist.txt
+
+echo "==> schemathesis (OpenAPI description vs tm-mock serve)"
+VENV="$VENV" PYTHON="$PYTHON" scripts/test-schemathesis.sh
 
 echo "==> tm-py: all Python checks passed"

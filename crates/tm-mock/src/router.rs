@@ -201,10 +201,12 @@ fn route(w: &mut World, req: &SimRequest, target: &Target) -> (Reply, Option<Req
     let call = match &target.call {
         Ok(call) => call,
         Err(Unresolved::MethodNotAllowed) => {
-            return (
-                error(405, "Method Not Allowed.").into(),
-                Some(RequestInfo::default()),
-            );
+            let mut resp = error(405, "Method Not Allowed.");
+            if let Some(allow) = api::allowed_methods(&target.segments) {
+                resp.headers
+                    .insert(http::header::ALLOW, http::HeaderValue::from_static(allow));
+            }
+            return (resp.into(), Some(RequestInfo::default()));
         }
         Err(Unresolved::NotFound) => {
             return (

@@ -134,15 +134,21 @@ pub(crate) fn query_value<'a>(query: &'a [(String, String)], k: &str) -> Option<
         .filter(|v| !v.is_empty())
 }
 
-/// An integer query parameter (4012 when not an integer).
+/// An integer query parameter (4012 when not an integer). Given more than once, every
+/// value must be an integer or empty, and the last one counts.
 pub(crate) fn query_i64(query: &[(String, String)], k: &str) -> Result<Option<i64>, ApiError> {
-    match query_value(query, k) {
-        None => Ok(None),
-        Some(v) => v
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| ApiError::new(4012, format!("`{k}` must be an integer."))),
+    let mut last = None;
+    for (key, v) in query {
+        let v = v.trim();
+        if key != k || v.is_empty() {
+            continue;
+        }
+        last = Some(
+            v.parse::<i64>()
+                .map_err(|_| ApiError::new(4012, format!("`{k}` must be an integer.")))?,
+        );
     }
+    Ok(last)
 }
 
 /// A comma-separated query parameter of at most 40 values.
@@ -175,7 +181,12 @@ pub(crate) fn with_body_filters(
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(query.to_vec());
     }
-    let m = parse_object(body)?;
+    let m = match parse_json(body)? {
+        Value::Object(m) => m,
+        // PHP's json_encode(array()) of "no filters" is `[]`.
+        Value::Array(a) if a.is_empty() => Map::new(),
+        _ => return reject(4012, "The filters must be a JSON object."),
+    };
     let mut given: Vec<(String, String)> = Vec::new();
     for (k, v) in &m {
         let text = match v {
@@ -183,8 +194,15 @@ pub(crate) fn with_body_filters(
             Value::String(s) if s.trim().is_empty() || s.trim() == "0" => continue,
             Value::String(s) => s.clone(),
             Value::Number(n) if n.as_f64() == Some(0.0) => continue,
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
+            // Text filters are not numbers (tracking and order numbers may be).
+            Value::Number(_) if matches!(k.as_str(), "lang" | "status" | "archived") => {
+                return reject(4012, format!("`{k}` must be a string."))
+            }
+            Value::Number(n) if n.is_i64() || n.is_u64() => n.to_string(),
+            // No filter takes a fraction.
+            Value::Number(_) => return reject(4012, format!("`{k}` must be an integer.")),
+            // Only `archived` is a yes/no filter.
+            Value::Bool(b) if k == "archived" => b.to_string(),
             // `numbers` / `orders` as a JSON array of strings.
             Value::Array(items) if items.iter().all(Value::is_string) => items
                 .iter()
@@ -240,6 +258,23 @@ mod tests {
         assert_eq!(get("numbers").as_deref(), Some("A1,B2"));
         assert_eq!(get("archived").as_deref(), Some("false"));
         assert_eq!(with_body_filters(&query, b"  ").unwrap(), query);
+        assert_eq!(with_body_filters(&query, b"[]").unwrap(), query);
+        assert_eq!(
+            with_body_filters(&query, br#"{"orders": 1.5e-9}"#)
+                .unwrap_err()
+                .code,
+            4012
+        );
+        let twice = q(&[("page", "x"), ("page", "2"), ("page", "")]);
+        assert_eq!(query_i64(&twice, "page").unwrap_err().code, 4012);
+        let twice = q(&[("page", "3"), ("page", "2"), ("page", "")]);
+        assert_eq!(query_i64(&twice, "page").unwrap(), Some(2));
+        assert_eq!(
+            with_body_filters(&query, br#"{"lang": false}"#)
+                .unwrap_err()
+                .code,
+            4012
+        );
         assert_eq!(with_body_filters(&query, b"[1]").unwrap_err().code, 4012);
         assert_eq!(
             with_body_filters(&query, br#"{"page": {"a": 1}}"#)

@@ -179,6 +179,21 @@ pub(crate) enum Unresolved {
     MethodNotAllowed,
 }
 
+/// The methods a known path accepts, for the `Allow` header of a 405 (RFC 9110 §15.5.6).
+pub(crate) fn allowed_methods(segments: &[String]) -> Option<&'static str> {
+    let path: Vec<&str> = segments.iter().map(String::as_str).collect();
+    Some(match path.as_slice() {
+        ["carriers"] | ["trackings", "getuserinfo"] => "GET",
+        ["trackings", "get" | "getstatusnumber"] => "GET, POST",
+        ["carriers", "detect"]
+        | ["trackings", "post" | "batch" | "updatemore" | "delete" | "realtime" | "update" | "notupdate"
+        | "remote" | "costtime" | "aircargo"] => "POST",
+        ["trackings", _, _] => "GET, PUT, DELETE",
+        ["trackings", _, _, _] => "GET",
+        _ => return None,
+    })
+}
+
 /// Resolves path segments (decoded, without `v2`) and a method to a call.
 pub(crate) fn resolve(method: &http::Method, segments: &[String]) -> Result<Call, Unresolved> {
     use http::Method as M;
@@ -321,6 +336,20 @@ mod tests {
             resolve(&Method::DELETE, &segs("trackings/get")),
             Err(Unresolved::MethodNotAllowed)
         );
+        // Every 405 names what the path accepts.
+        for (m, p, allow) in [
+            (Method::DELETE, "trackings/get", "GET, POST"),
+            (Method::GET, "trackings/post", "POST"),
+            (Method::PATCH, "trackings/ups/1Z1", "GET, PUT, DELETE"),
+            (Method::PUT, "trackings/ups/1Z1/en", "GET"),
+            (Method::TRACE, "carriers", "GET"),
+        ] {
+            assert_eq!(resolve(&m, &segs(p)), Err(Unresolved::MethodNotAllowed));
+            assert_eq!(allowed_methods(&segs(p)), Some(allow), "{m} {p}");
+            assert!(allow.split(", ").all(|a| {
+                resolve(&Method::from_bytes(a.as_bytes()).unwrap(), &segs(p)).is_ok()
+            }));
+        }
         assert_eq!(
             resolve(&Method::GET, &segs("nope")),
             Err(Unresolved::NotFound)
