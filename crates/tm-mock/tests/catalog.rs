@@ -50,6 +50,19 @@ async fn full_carrier_list_over_http() {
             .unwrap_or_else(|e| panic!("{code}: {e}"));
         assert_eq!(got.tracking_number, number);
     }
+    // A carrier the public list gives no homepage or phone for: `null`, not `"http:"`.
+    let raw = client
+        .execute_raw(&GetTracking::new("evri", "H01HYA0012345678").unwrap())
+        .await
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&raw.body).unwrap();
+    let info = &v["data"]["origin_info"];
+    assert_eq!(
+        (&info["weblink"], &info["phone"]),
+        (&serde_json::Value::Null, &serde_json::Value::Null),
+        "{info}"
+    );
+    assert_eq!(info["carrier_code"], "evri");
 
     let d = client
         .execute(&DetectCarrier::new("JD0002123456789012").unwrap())
