@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the tm-py wheel into a virtual environment (.venv) and runs the Python
 # checks: pytest, mypy --strict on the typing test file (which also holds the
-# mistakes the stubs must reject), and stubtest (stubs vs the built module).
+# mistakes the stubs must reject), stubtest (stubs vs the built module), then
+# schemathesis against tm-mock (scripts/test-schemathesis.sh).
 # The release wheel is built for manylinux2014 (glibc 2.17: Debian 11, Ubuntu
 # 20.04, Amazon Linux 2, RHEL 7) by linking against glibc 2.17 with zig (the
 # `ziglang` PyPI package, installed into the venv), stripped, and checked with
@@ -73,6 +74,9 @@ echo "==> mypy --strict (typing test file)"
 
 echo "==> stubtest (stubs agree with the module)"
 "$PY" -m mypy.stubtest tm_py --allowlist tests/python/stubtest_allowlist.txt
+
+echo "==> schemathesis (OpenAPI description vs tm-mock serve)"
+VENV="$VENV" PYTHON="$PYTHON" scripts/test-schemathesis.sh
 
 # The wheel is abi3-py39: run the suite on the oldest and newest Python 3.9+
 # this machine has (pyenv), each in its own venv with only pytest (and Flask, for the README receiver example) added.

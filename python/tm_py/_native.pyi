@@ -1,6 +1,7 @@
 """Type stubs of the native module ``tm_py._native`` (hand-written)."""
 
 import enum
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
@@ -705,6 +706,7 @@ class Client:
         max_retries: Optional[int] = None,
         proxy: Optional[str] = None,
         rate_limits: Optional[bool] = None,
+        record: Optional[Union[str, os.PathLike[str]]] = None,
     ) -> Self: ...
     @classmethod
     def mock(
@@ -877,6 +879,7 @@ class AsyncClient:
         max_retries: Optional[int] = None,
         proxy: Optional[str] = None,
         rate_limits: Optional[bool] = None,
+        record: Optional[Union[str, os.PathLike[str]]] = None,
     ) -> Self: ...
     @classmethod
     def mock(

@@ -2,9 +2,11 @@
 //! (optionally loaded from and saved to a state file).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
-use tm_core::{ApiKey, Client};
+use tm_core::cassette::RecordingTransport;
+use tm_core::{ApiKey, Client, ClientBuilder, Transport};
 use tm_mock::{SimConfig, Simulator};
 
 use crate::cli::Global;
@@ -56,7 +58,7 @@ impl Backend {
                 if g.no_rate_limits { "off" } else { "default" }
             );
         }
-        let mut cb = Client::builder(transport).max_retries(g.max_retries);
+        let mut cb = client_builder(transport, g)?.max_retries(g.max_retries);
         if g.no_rate_limits {
             cb = cb.rate_limits(None);
         }
@@ -83,7 +85,7 @@ impl Backend {
                     .map_or("none".to_owned(), |p| p.display().to_string())
             );
         }
-        let client = Client::builder(sim.transport(key))
+        let client = client_builder(sim.transport(key), g)?
             .max_retries(g.max_retries)
             .rate_limits(None)
             .build();
@@ -121,6 +123,24 @@ impl Backend {
         }
         Ok(())
     }
+}
+
+/// A client builder over `transport`, recording to `--record FILE` when given.
+fn client_builder(transport: impl Transport + 'static, g: &Global) -> CliResult<ClientBuilder> {
+    let Some(path) = &g.record else {
+        return Ok(Client::builder(transport));
+    };
+    let recorder = RecordingTransport::create(transport, path).map_err(|e| {
+        CliError::Runtime(format!(
+            "cannot create the cassette {}: {e}",
+            path.display()
+        ))
+    })?;
+    if g.verbose {
+        eprintln!("tm: recording every exchange to {}", path.display());
+    }
+    let transport: Arc<dyn Transport> = Arc::new(recorder);
+    Ok(Client::builder_arc(transport))
 }
 
 fn load_state(path: &Path) -> CliResult<Simulator> {

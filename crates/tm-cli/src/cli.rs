@@ -85,6 +85,12 @@ pub(crate) struct Global {
     #[arg(long, global = true)]
     pub(crate) no_rate_limits: bool,
 
+    /// Record every request and response of this command to FILE (a JSON-lines cassette,
+    /// replaced if it exists; the API key is never written). `tm-mock check-cassette FILE`
+    /// then shows where the simulator answers differently.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) record: Option<PathBuf>,
+
     /// Describe what is being done on stderr (the key is never shown).
     #[arg(long, short = 'v', global = true)]
     pub(crate) verbose: bool,

@@ -17,6 +17,7 @@
 //! ```
 
 pub mod batch;
+pub mod cassette;
 pub mod client;
 pub mod clock;
 pub mod endpoint;

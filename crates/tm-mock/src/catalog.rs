@@ -1,4 +1,10 @@
 //! Built-in reference data: countries, carriers, carrier detection, remote areas.
+//!
+//! The carrier list is the 77 hand-written carriers below (with routing details) followed by the
+//! full public carrier list in `data/carriers.tsv` (see `data/SOURCE.md` for where it comes from).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// A country the simulator can route through.
 #[derive(Debug)]
@@ -315,7 +321,7 @@ impl Kind {
 }
 
 /// One carrier of the catalogue.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Carrier {
     pub code: &'static str,
     pub name: &'static str,
@@ -326,6 +332,8 @@ pub(crate) struct Carrier {
     pub kind: Kind,
     /// An EMS service (E* S10 prefixes).
     pub ems: bool,
+    /// The logo path the public list gives, if any.
+    pub logo: Option<&'static str>,
 }
 
 impl Carrier {
@@ -339,6 +347,9 @@ impl Carrier {
 
     /// The logo URL.
     pub(crate) fn picture(&self) -> String {
+        if let Some(logo) = self.logo {
+            return logo.to_owned();
+        }
         match self.kind {
             Kind::Postal => format!(
                 "//cdn.trackingmore.com/images/icons/express/companylogo/{}.jpg",
@@ -379,11 +390,74 @@ macro_rules! k {
             country: $cc,
             kind: Kind::$kind,
             ems: $ems,
+            logo: None,
         }
     };
 }
 
-pub(crate) static CARRIERS: &[Carrier] = &[
+/// The whole catalogue: [`CURATED`] first, then every other code of `data/carriers.tsv`.
+pub(crate) static CARRIERS: LazyLock<Vec<Carrier>> = LazyLock::new(|| {
+    let mut all: Vec<Carrier> = CURATED.to_vec();
+    for c in public_list() {
+        if !all.iter().any(|o| o.code.eq_ignore_ascii_case(c.code)) {
+            all.push(c);
+        }
+    }
+    all
+});
+
+/// Lower-case code → position in [`CARRIERS`] (the catalogue has over a thousand codes).
+static BY_CODE: LazyLock<HashMap<String, usize>> = LazyLock::new(|| {
+    CARRIERS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.code.to_ascii_lowercase(), i))
+        .collect()
+});
+
+/// The public carrier list (`data/carriers.tsv`, tab-separated, `#` comments).
+static PUBLIC_LIST: &str = include_str!("../data/carriers.tsv");
+
+/// Parses [`PUBLIC_LIST`]; a row without a code or name is skipped (a test checks there are none).
+fn public_list() -> impl Iterator<Item = Carrier> {
+    PUBLIC_LIST
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(parse_row)
+}
+
+/// One `code, name, type, country, phone, homepage, name_cn, picture, source` row.
+fn parse_row(line: &'static str) -> Option<Carrier> {
+    let mut f = line.split('\t');
+    let code = f.next().filter(|s| !s.is_empty())?;
+    let name = f.next().filter(|s| !s.is_empty())?;
+    let kind = match f.next()? {
+        "postal" => Kind::Postal,
+        "express" => Kind::Express,
+        _ => return None,
+    };
+    let country = f.next()?;
+    let phone = f.next().unwrap_or("");
+    let homepage = f.next().unwrap_or("");
+    let name_cn = f.next().filter(|s| !s.is_empty());
+    let logo = f.next().filter(|s| !s.is_empty());
+    Some(Carrier {
+        code,
+        name,
+        name_cn,
+        phone,
+        homepage,
+        country,
+        kind,
+        // EMS services have `ems` as a word of their code (`china-ems`, `vnpost-ems`).
+        ems: code.split('-').any(|w| w == "ems"),
+        logo,
+    })
+}
+
+/// The hand-written carriers: the first 77 of the list, with phones, Chinese names and kinds
+/// (domestic couriers, consolidators) that the public list does not give.
+pub(crate) static CURATED: &[Carrier] = &[
     k!(
         "dhl",
         "DHL",
@@ -1158,7 +1232,12 @@ pub(crate) static CARRIERS: &[Carrier] = &[
 
 /// The carrier with this code (case-insensitive).
 pub(crate) fn carrier(code: &str) -> Option<&'static Carrier> {
-    CARRIERS.iter().find(|c| c.code.eq_ignore_ascii_case(code))
+    let i = if code.bytes().any(|b| b.is_ascii_uppercase()) {
+        BY_CODE.get(&code.to_ascii_lowercase())
+    } else {
+        BY_CODE.get(code)
+    };
+    i.map(|&i| &CARRIERS[i])
 }
 
 /// The national post of a country (the non-EMS postal carrier).
@@ -1215,6 +1294,36 @@ pub(crate) fn detect(number: &str) -> Vec<&'static Carrier> {
             push(post_of(cc));
         }
         return out;
+    }
+    // Yodel: `JD` + 16 digits; `JJD` numbers are also DHL Paket's international ones.
+    if let Some(rest) = n.strip_prefix("JJD").or_else(|| n.strip_prefix("JD")) {
+        if (14..=20).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_digit()) {
+            push(carrier("yodel"));
+            if n.starts_with("JJD") {
+                push(carrier("dhl-germany"));
+            }
+            return out;
+        }
+    }
+    // Evri (Hermes UK): 16 characters starting `H`, ending in digits.
+    if n.len() == 16
+        && n.starts_with('H')
+        && n.bytes().all(|b| b.is_ascii_alphanumeric())
+        && n[8..].bytes().all(|b| b.is_ascii_digit())
+    {
+        push(carrier("evri"));
+        push(carrier("hermes"));
+        return out;
+    }
+    // DHL Paket (Germany): 20 digits starting `00340`.
+    if n.len() == 20 && n.starts_with("00340") && n.bytes().all(|b| b.is_ascii_digit()) {
+        push(carrier("dhl-germany"));
+        return out;
+    }
+    // DPD: 14 digits starting `15` (DPD UK / DPD Germany parcel numbers).
+    if n.len() == 14 && n.starts_with("15") && n.bytes().all(|b| b.is_ascii_digit()) {
+        push(carrier("dpd-uk"));
+        push(carrier("dpd-de"));
     }
     if n.starts_with("1Z") && n.len() == 18 && n.bytes().all(|b| b.is_ascii_alphanumeric()) {
         push(carrier("ups"));
@@ -1353,13 +1462,33 @@ mod tests {
 
     #[test]
     fn catalogue_is_big_and_unique() {
-        assert!(CARRIERS.len() >= 60);
-        for (i, c) in CARRIERS.iter().enumerate() {
+        // The hand-written carriers keep their place (logo numbers derive from it).
+        for (c, k) in CARRIERS.iter().zip(CURATED) {
+            assert_eq!(c.code, k.code);
+        }
+        assert!(CARRIERS.len() > 1000, "{} carriers", CARRIERS.len());
+        let mut seen = std::collections::HashSet::new();
+        for c in CARRIERS.iter() {
             assert!(
-                CARRIERS[i + 1..].iter().all(|o| o.code != c.code),
+                seen.insert(c.code.to_ascii_lowercase()),
                 "duplicate {}",
                 c.code
             );
+            assert!(!c.name.is_empty(), "{} has no name", c.code);
+            assert!(
+                c.homepage.is_empty() || c.homepage.starts_with("//"),
+                "{}",
+                c.code
+            );
+            assert!(
+                c.country.is_empty()
+                    || (c.country.len() == 2 && c.country.bytes().all(|b| b.is_ascii_uppercase())),
+                "{} has country {:?}",
+                c.code,
+                c.country
+            );
+        }
+        for c in CURATED {
             assert!(country(c.country).is_some(), "{} has no country", c.code);
             assert!(c.homepage.starts_with("//"));
         }
@@ -1385,6 +1514,49 @@ mod tests {
         ] {
             assert!(carrier(code).is_some(), "{code}");
         }
+    }
+
+    #[test]
+    fn every_row_of_the_public_list_is_read() {
+        let rows = PUBLIC_LIST
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .count();
+        assert_eq!(public_list().count(), rows);
+        assert!(rows > 1000);
+    }
+
+    #[test]
+    fn codes_real_integrations_use_are_known_with_type_and_country() {
+        for (code, kind, cc) in [
+            ("dhl-germany", Kind::Postal, "DE"),
+            ("yodel", Kind::Express, "GB"),
+            ("evri", Kind::Express, "GB"),
+            ("dpd-uk", Kind::Express, "GB"),
+            ("dhl-austria", Kind::Express, "AT"),
+            ("austrian-post", Kind::Postal, "AT"),
+            ("bpost", Kind::Postal, "BE"),
+            ("ninjavan-id", Kind::Express, "ID"),
+        ] {
+            let c = carrier(code).unwrap_or_else(|| panic!("{code} unknown"));
+            assert_eq!((c.kind, c.country), (kind, cc), "{code}");
+        }
+        assert_eq!(carrier("DHL-Germany").map(|c| c.code), Some("dhl-germany"));
+        assert!(carrier("no-such-carrier").is_none());
+        // The curated entry wins over the list's row for the same code.
+        assert_eq!(carrier("china-ems").map(|c| c.kind), Some(Kind::Postal));
+        assert!(carrier("china-ems").is_some_and(|c| c.ems));
+        assert!(carrier("vnpost-ems").is_some_and(|c| c.ems));
+    }
+
+    #[test]
+    fn detection_of_common_european_formats() {
+        let codes = |n: &str| detect(n).iter().map(|c| c.code).collect::<Vec<_>>();
+        assert_eq!(codes("JD0002123456789012"), ["yodel"]);
+        assert_eq!(codes("JJD0002123456789012"), ["yodel", "dhl-germany"]);
+        assert_eq!(codes("H01HYA0012345678"), ["evri", "hermes"]);
+        assert_eq!(codes("00340434161234567890"), ["dhl-germany"]);
+        assert_eq!(codes("15501234567890")[..2], ["dpd-uk", "dpd-de"]);
     }
 
     #[test]

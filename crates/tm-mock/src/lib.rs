@@ -59,6 +59,10 @@ mod snapshot;
 mod state;
 mod tracking;
 
+// The description of the API, and the drift check of recorded traffic against it.
+pub mod drift;
+pub mod openapi;
+
 // Output.
 mod render;
 
@@ -68,6 +72,7 @@ mod webhooks;
 pub use accounts::MAX_OPEN_ACCOUNTS;
 pub use clock::{ClockError, CLOCK_MAX, CLOCK_MIN};
 pub use config::{SimConfig, DEFAULT_CREDITS, DEFAULT_START};
+pub use drift::{check_cassette, CallReport, Difference, DriftReport};
 pub use faults::{
     FaultConfig, FaultConfigError, FaultKind, FaultRule, FaultTiming, MAX_FAULT_RULES,
     MAX_LATENCY_MS, MAX_RETRY_AFTER,
@@ -76,6 +81,7 @@ pub use journal::{
     JournalEntry, JOURNAL_CAPACITY, JOURNAL_DEFAULT_PAGE, JOURNAL_MAX_BYTES, JOURNAL_MAX_PAGE,
     JOURNAL_MAX_PATH_BYTES, JOURNAL_MAX_QUERY_BYTES,
 };
+pub use openapi::OPENAPI_JSON;
 pub use server::{
     serve, serve_with, ServeError, ServeOptions, ServerHandle, DEFAULT_HEADER_READ_TIMEOUT,
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_HEADER_BYTES,

@@ -9,6 +9,14 @@
 //! then serves until SIGINT or SIGTERM and exits with status 0. Refuses to
 //! start (status 2, saying why) on a non-loopback address without an admin
 //! token.
+//!
+//! ```text
+//! tm-mock check-cassette FILE [--seed N] [--json]
+//! ```
+//!
+//! Replays a recorded cassette's requests against a fresh simulator and reports, call by
+//! call, where the answers differ in shape; exits 0 when none does, 1 when some do, 2 when
+//! the cassette cannot be read.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -31,6 +39,49 @@ struct Cli {
 enum Command {
     /// Serve the simulator over HTTP.
     Serve(ServeArgs),
+    /// Replay a cassette (`tm --record`, `Client(record=...)`) against a fresh simulator and
+    /// report where its answers differ in shape (status, meta.code, fields, types).
+    CheckCassette(CheckArgs),
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The cassette (JSON lines).
+    file: std::path::PathBuf,
+    /// Seed of the fresh simulator.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print the report as JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+fn check_cassette(args: &CheckArgs) -> std::process::ExitCode {
+    let interactions = match tm_core::cassette::read_cassette(&args.file) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("tm-mock: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let report = tm_mock::check_cassette(
+        &interactions,
+        SimConfig {
+            seed: args.seed,
+            ..SimConfig::default()
+        },
+    );
+    let text = if args.json {
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    } else {
+        report.to_string()
+    };
+    println!("{text}");
+    if report.differing() == 0 {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::from(1)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -108,7 +159,10 @@ async fn wait_for_signal() {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let Command::Serve(args) = cli.command;
+    let args = match cli.command {
+        Command::Serve(args) => args,
+        Command::CheckCassette(args) => return check_cassette(&args),
+    };
     let config = SimConfig {
         seed: args.seed,
         credits: args.credits,

@@ -23,6 +23,8 @@ struct Target {
     segments: Vec<String>,
     /// An admin (`/_mock/...`) request.
     admin: bool,
+    /// `GET /v2/openapi.json`: the description of the API (never faulted or journaled).
+    description: bool,
     /// The API call, or why there is none.
     call: Result<Call, Unresolved>,
     /// Decoded query pairs.
@@ -33,11 +35,13 @@ impl Target {
     fn new(req: &SimRequest) -> Self {
         let segments = segments(&req.path);
         let admin = segments.first().is_some_and(|s| s == "_mock");
+        let description = req.method == http::Method::GET && segments == ["openapi.json"];
         let call = api::resolve(&req.method, &segments);
         let query = parse_query(&req.query);
         Self {
             segments,
             admin,
+            description,
             call,
             query,
         }
@@ -119,7 +123,7 @@ pub(crate) fn process(world: &Mutex<World>, req: SimRequest) -> Processed {
     let name = target.call_name();
     let mut w = world::lock(world);
     // Admin requests are never faulted; without rules nothing is drawn.
-    let decision = if target.admin || w.faults.config.rules.is_empty() {
+    let decision = if target.admin || target.description || w.faults.config.rules.is_empty() {
         Default::default()
     } else {
         w.faults.decide(name, &target.fault_path())
@@ -184,6 +188,9 @@ fn journal(w: &mut World, req: SimRequest, sent: Sent, info: RequestInfo, fault:
 
 /// The router proper. `None` info means "admin request, do not journal".
 fn route(w: &mut World, req: &SimRequest, target: &Target) -> (Reply, Option<RequestInfo>) {
+    if target.description {
+        return (openapi_description().into(), None);
+    }
     if target.admin {
         let resp = admin::handle(
             w,
@@ -197,10 +204,12 @@ fn route(w: &mut World, req: &SimRequest, target: &Target) -> (Reply, Option<Req
     let call = match &target.call {
         Ok(call) => call,
         Err(Unresolved::MethodNotAllowed) => {
-            return (
-                error(405, "Method Not Allowed.").into(),
-                Some(RequestInfo::default()),
-            );
+            let mut resp = error(405, "Method Not Allowed.");
+            if let Some(allow) = api::allowed_methods(&target.segments) {
+                resp.headers
+                    .insert(http::header::ALLOW, http::HeaderValue::from_static(allow));
+            }
+            return (resp.into(), Some(RequestInfo::default()));
         }
         Err(Unresolved::NotFound) => {
             return (
@@ -294,6 +303,20 @@ struct Caller {
     /// Open mode, unknown key: the account was added for this request and is
     /// dropped again unless the call stores something in it.
     provisional: bool,
+}
+
+/// The OpenAPI description of v2 (`openapi/v2.json`), served without a key.
+fn openapi_description() -> SimResponse {
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    SimResponse {
+        status: http::StatusCode::OK,
+        headers,
+        body: bytes::Bytes::from_static(crate::OPENAPI_JSON.as_bytes()),
+    }
 }
 
 /// The account of the request's key: `Err(4001)` without an accepted key. In

@@ -68,6 +68,7 @@ pub(crate) fn http_core(
     max_retries: Option<Int>,
     proxy: Option<String>,
     rate_limits: Option<bool>,
+    record: Option<std::path::PathBuf>,
 ) -> PyResult<Arc<Core>> {
     let api_key = match api_key {
         Some(k) => k,
@@ -81,12 +82,25 @@ pub(crate) fn http_core(
     let key = tm_core::ApiKey::new(api_key).map_err(|e| errors::validation(py, &e))?;
     let base_url = base_url.or_else(|| std::env::var(BASE_URL_ENV).ok().filter(|u| !u.is_empty()));
     let (timeout, max_retries) = call_options(timeout, max_retries)?;
+    // One cassette per client, shared by the clients `with_options()` and a forked
+    // child rebuild from these settings, so their exchanges land in one sequence.
+    let record = record
+        .map(|path| {
+            tm_core::cassette::CassetteWriter::create(&path).map_err(|e| {
+                pyo3::exceptions::PyOSError::new_err(format!(
+                    "cannot create the cassette {}: {e}",
+                    path.display()
+                ))
+            })
+        })
+        .transpose()?;
     Core::new(Settings {
         backend: Backend::Http {
             key,
             base_url,
             proxy,
             rate_limits,
+            record,
         },
         timeout,
         max_retries,
@@ -247,9 +261,10 @@ macro_rules! client_class {
         #[pymethods]
         impl $name {
             /// `api_key` defaults to `$TRACKINGMORE_API_KEY`, `base_url` to
-            /// `$TRACKINGMORE_BASE_URL` (else the real API).
+            /// `$TRACKINGMORE_BASE_URL` (else the real API); `record` writes every
+            /// exchange to a cassette file (JSON lines, the key never written).
             #[new]
-            #[pyo3(signature = (api_key=None, *, base_url=None, timeout=None, max_retries=None, proxy=None, rate_limits=None))]
+            #[pyo3(signature = (api_key=None, *, base_url=None, timeout=None, max_retries=None, proxy=None, rate_limits=None, record=None))]
             #[allow(clippy::too_many_arguments)]
             fn new(
                 py: Python<'_>,
@@ -259,10 +274,11 @@ macro_rules! client_class {
                 max_retries: Option<Int>,
                 proxy: Option<String>,
                 rate_limits: Option<bool>,
+                record: Option<std::path::PathBuf>,
             ) -> PyResult<Self> {
                 guard(|| {
                     Ok(Self {
-                        core: http_core(py, api_key, base_url, timeout.as_ref(), max_retries, proxy, rate_limits)?,
+                        core: http_core(py, api_key, base_url, timeout.as_ref(), max_retries, proxy, rate_limits, record)?,
                     })
                 })
             }

@@ -27,6 +27,8 @@ pub(crate) enum Backend {
         proxy: Option<String>,
         /// Client-side rate limits: `None` keeps the transport's default.
         rate_limits: Option<bool>,
+        /// The cassette every exchange is recorded to (`record=`).
+        record: Option<tm_core::cassette::CassetteWriter>,
     },
     /// The in-process simulator.
     Sim {
@@ -58,6 +60,7 @@ impl Settings {
                 base_url,
                 proxy,
                 rate_limits,
+                record,
             } => {
                 let mut b = tm_http::HttpTransport::builder(key.clone());
                 if let Some(url) = base_url {
@@ -77,7 +80,15 @@ impl Settings {
                     tm_http::BuildError::InvalidProxy(m) => invalid("proxy", m),
                     other => invalid("options", other.to_string()),
                 })?;
-                let mut builder = tm_core::Client::builder(transport);
+                let mut builder = match record {
+                    None => tm_core::Client::builder(transport),
+                    Some(cassette) => tm_core::Client::builder(
+                        tm_core::cassette::RecordingTransport::with_cassette(
+                            transport,
+                            cassette.clone(),
+                        ),
+                    ),
+                };
                 // None keeps the transport's default: the v2 limits for the real API host only.
                 if let Some(on) = rate_limits {
                     builder = builder.rate_limits(on.then_some(tm_core::RateLimits::V2));

@@ -549,6 +549,7 @@ impl MockServer {
                 max_retries,
                 None,
                 None,
+                None,
             )?,
         })
     }
@@ -568,6 +569,7 @@ impl MockServer {
                 Some(self.url.clone()),
                 None,
                 max_retries,
+                None,
                 None,
                 None,
             )?,

@@ -8,6 +8,9 @@
 //!   so tests reach the server with inputs tm-core's own validation would refuse.
 //! - [`norm`]: a result normalized to JSON (decoded value, or error kind, code and
 //!   HTTP status) so transcripts of two runs can be compared.
+//! - [`openapi::Description`]: the OpenAPI description of v2 and response validation.
+
+pub mod openapi;
 
 use std::borrow::Cow;
 use std::net::SocketAddr;
@@ -68,6 +71,24 @@ pub struct Harness {
     front: Front,
     sim: Simulator,
     server: Option<ServerHandle>,
+    recording: Option<SharedBuffer>,
+}
+
+/// A cassette buffer shared by every transport of a recording [`Harness`].
+#[derive(Debug, Clone, Default)]
+struct SharedBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Harness {
@@ -82,7 +103,27 @@ impl Harness {
                     .expect("simulator serves on loopback"),
             ),
         };
-        Self { front, sim, server }
+        Self {
+            front,
+            sim,
+            server,
+            recording: None,
+        }
+    }
+
+    /// From now on, every exchange of the transports this harness hands out (and of
+    /// [`Harness::send_raw`]) is recorded; [`Harness::recorded`] returns them.
+    pub fn record(&mut self) {
+        self.recording = Some(SharedBuffer::default());
+    }
+
+    /// The exchanges recorded since [`Harness::record`].
+    pub fn recorded(&self) -> Vec<tm_core::cassette::Interaction> {
+        let Some(buf) = &self.recording else {
+            return Vec::new();
+        };
+        let bytes = buf.0.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        tm_core::cassette::parse_cassette(&bytes[..]).expect("the harness's own cassette")
     }
 
     /// The front in use.
@@ -102,9 +143,16 @@ impl Harness {
 
     /// The transport for `api_key` over this front.
     pub fn transport(&self, api_key: &str) -> Arc<dyn Transport> {
-        match &self.server {
+        let inner: Arc<dyn Transport> = match &self.server {
             None => Arc::new(self.sim.transport(key(api_key))),
             Some(s) => Arc::new(http_transport(&s.url(), api_key, Duration::from_secs(10))),
+        };
+        match &self.recording {
+            None => inner,
+            Some(buf) => Arc::new(tm_core::cassette::RecordingTransport::to_writer(
+                inner,
+                buf.clone(),
+            )),
         }
     }
 
@@ -125,6 +173,17 @@ impl Harness {
         if let Some(k) = api_key {
             return self.transport(k).send(request).await;
         }
+        match &self.recording {
+            None => self.send_without_key(request).await,
+            Some(buf) => {
+                tm_core::cassette::RecordingTransport::to_writer(WithoutKey(self), buf.clone())
+                    .send(request)
+                    .await
+            }
+        }
+    }
+
+    async fn send_without_key(&self, request: WireRequest) -> Result<WireResponse, TransportError> {
         match &self.server {
             None => {
                 let mut req = SimRequest::new(request.method.clone(), request.path.clone())
@@ -169,6 +228,22 @@ impl Harness {
         if let Some(s) = self.server {
             s.shutdown().await;
         }
+    }
+}
+
+/// The harness's key-less raw path as a transport, so it can be recorded too.
+struct WithoutKey<'a>(&'a Harness);
+
+impl std::fmt::Debug for WithoutKey<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WithoutKey")
+    }
+}
+
+#[async_trait::async_trait]
+impl Transport for WithoutKey<'_> {
+    async fn send(&self, request: WireRequest) -> Result<WireResponse, TransportError> {
+        self.0.send_without_key(request).await
     }
 }
 

@@ -12,6 +12,7 @@ use futures::StreamExt;
 use http::Method;
 use serde::Serialize;
 use serde_json::{json, Value};
+use tm_core::cassette::Interaction;
 use tm_core::endpoints::carriers::{DetectCarrier, ListCarriers};
 use tm_core::endpoints::trackings::{
     BatchCreateTrackings, BatchDeleteTrackings, BatchUpdateTrackings, ChangeCarrier, CheckRemote,
@@ -24,6 +25,7 @@ use tm_core::models::{
 };
 use tm_core::{Client, Error};
 use tm_mock::{SimConfig, MAX_BODY};
+use tm_tests::openapi::Description;
 use tm_tests::{err_triple, norm, Front, Harness, RawCall};
 
 const A: &str = "conf-key-alpha";
@@ -1153,7 +1155,7 @@ async fn script(h: &Harness) -> Vec<(String, Value)> {
         );
     }
     for (label, method, path) in [
-        ("405 POST list", Method::POST, "/trackings/get"),
+        ("405 PUT list", Method::PUT, "/trackings/get"),
         ("405 DELETE carriers", Method::DELETE, "/carriers"),
         ("405 GET post", Method::GET, "/trackings/post"),
         (
@@ -1203,10 +1205,41 @@ async fn script(h: &Harness) -> Vec<(String, Value)> {
 }
 
 async fn run(front: Front) -> Vec<(String, Value)> {
-    let h = Harness::start(front, config()).await;
+    let mut h = Harness::start(front, config()).await;
+    h.record();
     let t = script(&h).await;
+    every_response_fits_the_description(front, &h.recorded());
     h.shutdown().await;
     t
+}
+
+/// Issue 12 (c): every response the simulator gave during the script is documented by the
+/// OpenAPI description (status) and valid for its operation's schema (body).
+fn every_response_fits_the_description(front: Front, recorded: &[Interaction]) {
+    let d = Description::load();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for it in recorded {
+        let Some(resp) = &it.response else { continue };
+        let method = Method::from_bytes(it.request.method.as_bytes()).expect("method");
+        if d.template_of(&method, &it.request.path).is_none() {
+            // Unknown routes (404) and admin calls are not v2 operations.
+            continue;
+        }
+        let Some(body) = &resp.body.body else {
+            failures.push(format!("{}: body is not JSON", it.request.describe()));
+            continue;
+        };
+        if let Err(e) = d.validate_response(&method, &it.request.path, resp.status, body) {
+            failures.push(e.to_string());
+        }
+        checked += 1;
+    }
+    assert!(failures.is_empty(), "[{front:?}] {failures:#?}");
+    assert!(
+        checked >= 120,
+        "[{front:?}] only {checked} responses checked"
+    );
 }
 
 fn assert_same(inproc: &[(String, Value)], http: &[(String, Value)]) {

@@ -134,15 +134,21 @@ pub(crate) fn query_value<'a>(query: &'a [(String, String)], k: &str) -> Option<
         .filter(|v| !v.is_empty())
 }
 
-/// An integer query parameter (4012 when not an integer).
+/// An integer query parameter (4012 when not an integer). Given more than once, every
+/// value must be an integer or empty, and the last one counts.
 pub(crate) fn query_i64(query: &[(String, String)], k: &str) -> Result<Option<i64>, ApiError> {
-    match query_value(query, k) {
-        None => Ok(None),
-        Some(v) => v
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| ApiError::new(4012, format!("`{k}` must be an integer."))),
+    let mut last = None;
+    for (key, v) in query {
+        let v = v.trim();
+        if key != k || v.is_empty() {
+            continue;
+        }
+        last = Some(
+            v.parse::<i64>()
+                .map_err(|_| ApiError::new(4012, format!("`{k}` must be an integer.")))?,
+        );
     }
+    Ok(last)
 }
 
 /// A comma-separated query parameter of at most 40 values.
@@ -165,6 +171,57 @@ pub(crate) fn query_list(
     Ok(Some(items))
 }
 
+/// The query of a list or count call with the filters of a JSON object body merged in
+/// (CONTRACT §1): the body wins; a body value of `""`, `null` or `0` means "not given", so
+/// the query's value (if any) stands. An empty body leaves the query as it is.
+pub(crate) fn with_body_filters(
+    query: &[(String, String)],
+    body: &[u8],
+) -> Result<Vec<(String, String)>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(query.to_vec());
+    }
+    let m = match parse_json(body)? {
+        Value::Object(m) => m,
+        // PHP's json_encode(array()) of "no filters" is `[]`.
+        Value::Array(a) if a.is_empty() => Map::new(),
+        _ => return reject(4012, "The filters must be a JSON object."),
+    };
+    let mut given: Vec<(String, String)> = Vec::new();
+    for (k, v) in &m {
+        let text = match v {
+            Value::Null => continue,
+            Value::String(s) if s.trim().is_empty() || s.trim() == "0" => continue,
+            Value::String(s) => s.clone(),
+            Value::Number(n) if n.as_f64() == Some(0.0) => continue,
+            // Text filters are not numbers (tracking and order numbers may be).
+            Value::Number(_) if matches!(k.as_str(), "lang" | "status" | "archived") => {
+                return reject(4012, format!("`{k}` must be a string."))
+            }
+            Value::Number(n) if n.is_i64() || n.is_u64() => n.to_string(),
+            // No filter takes a fraction.
+            Value::Number(_) => return reject(4012, format!("`{k}` must be an integer.")),
+            // Only `archived` is a yes/no filter.
+            Value::Bool(b) if k == "archived" => b.to_string(),
+            // `numbers` / `orders` as a JSON array of strings.
+            Value::Array(items) if items.iter().all(Value::is_string) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(","),
+            _ => return reject(4012, format!("`{k}` must be a string or a number.")),
+        };
+        given.push((k.clone(), text));
+    }
+    let mut out: Vec<(String, String)> = query
+        .iter()
+        .filter(|(k, _)| !given.iter().any(|(g, _)| g == k))
+        .cloned()
+        .collect();
+    out.extend(given);
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +233,54 @@ mod tests {
         assert!(!valid_number("abc d12"));
         assert_eq!(parse_order_time("2017/8/27 16:51"), Some(1_503_852_660));
         assert_eq!(parse_order_time("1521314361"), Some(1_521_314_361));
+    }
+
+    #[test]
+    fn body_filters_merge_with_the_query() {
+        let q = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect::<Vec<_>>()
+        };
+        let query = q(&[("page", "2"), ("status", "transit"), ("limit", "5")]);
+        let merged = with_body_filters(
+            &query,
+            br#"{"page": 3, "status": "", "limit": null, "created_at_min": 0,
+                "numbers": ["A1", "B2"], "archived": false, "lang": "en"}"#,
+        )
+        .unwrap();
+        let get = |k: &str| query_value(&merged, k).map(str::to_owned);
+        assert_eq!(get("page").as_deref(), Some("3"));
+        assert_eq!(get("status").as_deref(), Some("transit"));
+        assert_eq!(get("limit").as_deref(), Some("5"));
+        assert_eq!(get("created_at_min"), None);
+        assert_eq!(get("numbers").as_deref(), Some("A1,B2"));
+        assert_eq!(get("archived").as_deref(), Some("false"));
+        assert_eq!(with_body_filters(&query, b"  ").unwrap(), query);
+        assert_eq!(with_body_filters(&query, b"[]").unwrap(), query);
+        assert_eq!(
+            with_body_filters(&query, br#"{"orders": 1.5e-9}"#)
+                .unwrap_err()
+                .code,
+            4012
+        );
+        let twice = q(&[("page", "x"), ("page", "2"), ("page", "")]);
+        assert_eq!(query_i64(&twice, "page").unwrap_err().code, 4012);
+        let twice = q(&[("page", "3"), ("page", "2"), ("page", "")]);
+        assert_eq!(query_i64(&twice, "page").unwrap(), Some(2));
+        assert_eq!(
+            with_body_filters(&query, br#"{"lang": false}"#)
+                .unwrap_err()
+                .code,
+            4012
+        );
+        assert_eq!(with_body_filters(&query, b"[1]").unwrap_err().code, 4012);
+        assert_eq!(
+            with_body_filters(&query, br#"{"page": {"a": 1}}"#)
+                .unwrap_err()
+                .code,
+            4012
+        );
     }
 }

@@ -11,13 +11,13 @@
 //! | `PUT /trackings/{carrier}/{number}` | [`trackings::update_tracking`] |
 //! | `DELETE /trackings/{carrier}/{number}` | [`trackings::delete_tracking`] |
 //! | `POST /trackings/batch` | [`trackings::batch_create_trackings`] |
-//! | `GET /trackings/get` | [`trackings::list_trackings`] |
+//! | `GET` / `POST /trackings/get` | [`trackings::list_trackings`] |
 //! | `POST /trackings/updatemore` | [`trackings::batch_update_trackings`] |
 //! | `POST /trackings/delete` | [`trackings::batch_delete_trackings`] |
 //! | `POST /trackings/realtime` | [`trackings::realtime_tracking`] |
 //! | `POST /trackings/update` | [`trackings::change_carrier`] |
 //! | `GET /trackings/getuserinfo` | [`trackings::get_user_info`] |
-//! | `GET /trackings/getstatusnumber` | [`trackings::get_status_counts`] |
+//! | `GET` / `POST /trackings/getstatusnumber` | [`trackings::get_status_counts`] |
 //! | `POST /trackings/notupdate` | [`trackings::stop_updating`] |
 //! | `POST /trackings/remote` | [`trackings::check_remote`] |
 //! | `POST /trackings/costtime` | [`trackings::get_transit_times`] |
@@ -180,6 +180,21 @@ pub(crate) enum Unresolved {
     MethodNotAllowed,
 }
 
+/// The methods a known path accepts, for the `Allow` header of a 405 (RFC 9110 §15.5.6).
+pub(crate) fn allowed_methods(segments: &[String]) -> Option<&'static str> {
+    let path: Vec<&str> = segments.iter().map(String::as_str).collect();
+    Some(match path.as_slice() {
+        ["carriers"] | ["trackings", "getuserinfo"] => "GET",
+        ["trackings", "get" | "getstatusnumber"] => "GET, POST",
+        ["carriers", "detect"]
+        | ["trackings", "post" | "batch" | "updatemore" | "delete" | "realtime" | "update" | "notupdate"
+        | "remote" | "costtime" | "aircargo"] => "POST",
+        ["trackings", _, _] => "GET, PUT, DELETE",
+        ["trackings", _, _, _] => "GET",
+        _ => return None,
+    })
+}
+
 /// Resolves path segments (decoded, without `v2`) and a method to a call.
 pub(crate) fn resolve(method: &http::Method, segments: &[String]) -> Result<Call, Unresolved> {
     use http::Method as M;
@@ -196,13 +211,18 @@ pub(crate) fn resolve(method: &http::Method, segments: &[String]) -> Result<Call
         ["carriers", "detect"] => only(M::POST, Call::DetectCarrier),
         ["trackings", "post"] => only(M::POST, Call::CreateTracking),
         ["trackings", "batch"] => only(M::POST, Call::BatchCreateTrackings),
-        ["trackings", "get"] => only(M::GET, Call::ListTrackings),
+        // List and count also by POST with the filters in a JSON body (CONTRACT §1).
+        ["trackings", "get"] if matches!(*method, M::GET | M::POST) => Ok(Call::ListTrackings),
+        ["trackings", "get"] => Err(Unresolved::MethodNotAllowed),
         ["trackings", "updatemore"] => only(M::POST, Call::BatchUpdateTrackings),
         ["trackings", "delete"] => only(M::POST, Call::BatchDeleteTrackings),
         ["trackings", "realtime"] => only(M::POST, Call::RealtimeTracking),
         ["trackings", "update"] => only(M::POST, Call::ChangeCarrier),
         ["trackings", "getuserinfo"] => only(M::GET, Call::GetUserInfo),
-        ["trackings", "getstatusnumber"] => only(M::GET, Call::GetStatusCounts),
+        ["trackings", "getstatusnumber"] if matches!(*method, M::GET | M::POST) => {
+            Ok(Call::GetStatusCounts)
+        }
+        ["trackings", "getstatusnumber"] => Err(Unresolved::MethodNotAllowed),
         ["trackings", "notupdate"] => only(M::POST, Call::StopUpdating),
         ["trackings", "remote"] => only(M::POST, Call::CheckRemote),
         ["trackings", "costtime"] => only(M::POST, Call::GetTransitTimes),
@@ -269,13 +289,18 @@ pub(crate) fn dispatch(
             t::delete_tracking(state, acct, carrier, number).map(json_data)
         }
         Call::BatchCreateTrackings => t::batch_create_trackings(state, acct, body),
-        Call::ListTrackings => t::list_trackings(state, acct, query),
+        Call::ListTrackings => {
+            t::list_trackings(state, acct, &input::with_body_filters(query, body)?)
+        }
         Call::BatchUpdateTrackings => t::batch_update_trackings(state, acct, body).map(json_data),
         Call::BatchDeleteTrackings => t::batch_delete_trackings(state, acct, body).map(json_data),
         Call::RealtimeTracking => t::realtime_tracking(state, acct, body),
         Call::ChangeCarrier => t::change_carrier(state, acct, body).map(json_data),
         Call::GetUserInfo => Ok((200, t::get_user_info(state, acct).into())),
-        Call::GetStatusCounts => t::get_status_counts(state, acct, query).map(json_data),
+        Call::GetStatusCounts => {
+            t::get_status_counts(state, acct, &input::with_body_filters(query, body)?)
+                .map(json_data)
+        }
         Call::StopUpdating => t::stop_updating(state, acct, body).map(json_data),
         Call::CheckRemote => t::check_remote(state, acct, body).map(json_data),
         Call::GetTransitTimes => t::get_transit_times(state, acct, body).map(json_data),
@@ -302,8 +327,30 @@ mod tests {
         );
         assert_eq!(
             resolve(&Method::POST, &segs("trackings/get")),
+            Ok(Call::ListTrackings)
+        );
+        assert_eq!(
+            resolve(&Method::POST, &segs("trackings/getstatusnumber")),
+            Ok(Call::GetStatusCounts)
+        );
+        assert_eq!(
+            resolve(&Method::DELETE, &segs("trackings/get")),
             Err(Unresolved::MethodNotAllowed)
         );
+        // Every 405 names what the path accepts.
+        for (m, p, allow) in [
+            (Method::DELETE, "trackings/get", "GET, POST"),
+            (Method::GET, "trackings/post", "POST"),
+            (Method::PATCH, "trackings/ups/1Z1", "GET, PUT, DELETE"),
+            (Method::PUT, "trackings/ups/1Z1/en", "GET"),
+            (Method::TRACE, "carriers", "GET"),
+        ] {
+            assert_eq!(resolve(&m, &segs(p)), Err(Unresolved::MethodNotAllowed));
+            assert_eq!(allowed_methods(&segs(p)), Some(allow), "{m} {p}");
+            assert!(allow.split(", ").all(|a| {
+                resolve(&Method::from_bytes(a.as_bytes()).unwrap(), &segs(p)).is_ok()
+            }));
+        }
         assert_eq!(
             resolve(&Method::GET, &segs("nope")),
             Err(Unresolved::NotFound)

@@ -177,8 +177,17 @@ impl Serialize for InfoView<'_> {
         }
         match self.carrier {
             Some(c) => {
-                m.serialize_entry("weblink", &Disp(format_args!("http:{}", c.homepage)))?;
-                m.serialize_entry("phone", c.phone)?;
+                // Carriers of the public list without a known homepage or phone: `null`.
+                if c.homepage.is_empty() {
+                    m.serialize_entry("weblink", &())?;
+                } else {
+                    m.serialize_entry("weblink", &Disp(format_args!("http:{}", c.homepage)))?;
+                }
+                if c.phone.is_empty() {
+                    m.serialize_entry("phone", &())?;
+                } else {
+                    m.serialize_entry("phone", c.phone)?;
+                }
                 m.serialize_entry("carrier_code", c.code)?;
             }
             None => {

@@ -25,6 +25,9 @@ pub(crate) fn valid_awb(s: &str) -> bool {
 /// Tracks each waybill (4013, 4014, 4020).
 pub(crate) fn track_air_cargo(state: &mut State, acct: usize, body: &[u8]) -> JsonResult {
     let m = parse_object(body)?;
+    if !matches!(m.get("lang"), None | Some(Value::Null | Value::String(_))) {
+        return reject(4012, "`lang` must be a string.");
+    }
     let awbs: Vec<String> = match m.get("track_number") {
         None | Some(Value::Null) => {
             return Err(ApiError::new(4013, "`track_number` is required.".into()))

@@ -57,6 +57,19 @@ pub(crate) fn list_trackings(
         Some("false") => Some(false),
         Some(_) => return reject(4012, "`archived` must be \"true\" or \"false\"."),
     };
+    if super::inverted(c_min, c_max)
+        || super::inverted(u_min, u_max)
+        || super::inverted(o_min, o_max)
+    {
+        let out = PageOut {
+            page,
+            limit,
+            total: "0".into(),
+            count: 0,
+            items: Vec::new(),
+        };
+        return Ok((200, render::raw(&out).into()));
+    }
     let a = &state.accounts[acct];
     let range = super::created_range(c_min, c_max);
     let in_range =

@@ -129,6 +129,12 @@ pub(crate) fn ref_json(s: &StoredTracking) -> Value {
 }
 
 /// The `created_at` range of a list or count query, in list order (newest first).
+/// True when a `*_min` is greater than its `*_max`: such a range matches nothing
+/// (CONTRACT §1), and must not reach `BTreeMap::range`, which panics on it.
+pub(crate) fn inverted(min: Option<i64>, max: Option<i64>) -> bool {
+    matches!((min, max), (Some(a), Some(b)) if a > b)
+}
+
 pub(crate) fn created_range(
     min: Option<i64>,
     max: Option<i64>,

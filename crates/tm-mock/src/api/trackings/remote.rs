@@ -2,6 +2,7 @@
 
 use serde_json::{json, Value};
 
+use crate::api::error::reject;
 use crate::api::input::parse_array;
 use crate::api::{charge, cost, JsonResult};
 use crate::catalog;
@@ -10,6 +11,17 @@ use crate::state::State;
 /// Checks each address against the remote-area table.
 pub(crate) fn check_remote(state: &mut State, acct: usize, body: &[u8]) -> JsonResult {
     let items = parse_array(body)?;
+    // Wrong types are refused before anything is charged; `null` = not given.
+    for (i, v) in items.iter().enumerate() {
+        let Some(m) = v.as_object() else {
+            return reject(4012, format!("Item {i} must be a JSON object."));
+        };
+        for k in ["country", "postcode", "company"] {
+            if !matches!(m.get(k), None | Some(Value::Null | Value::String(_))) {
+                return reject(4012, format!("Item {i}: `{k}` must be a string."));
+            }
+        }
+    }
     charge(&mut state.accounts[acct], cost::REMOTE)?;
     let (mut far, mut other) = (Vec::new(), Vec::new());
     for v in &items {

@@ -19,7 +19,9 @@ pub(crate) fn get_status_counts(
     let o_max = query_i64(query, "order_created_time_max")?;
     let a = &state.accounts[acct];
     let mut counts = [0usize; 8];
-    if c_min.is_none() && c_max.is_none() && o_min.is_none() && o_max.is_none() {
+    if super::inverted(c_min, c_max) || super::inverted(o_min, o_max) {
+        // An inverted range matches nothing.
+    } else if c_min.is_none() && c_max.is_none() && o_min.is_none() && o_max.is_none() {
         for (i, set) in a.by_status.iter().enumerate() {
             counts[i] = set.len();
         }

@@ -34,9 +34,11 @@ const PUT_STRINGS: &[&str] = &[
 /// Validates the changes of an item (4012, 4033).
 pub(crate) fn parse_changes(m: &Map<String, Value>) -> Result<Changes, ApiError> {
     let mut c = Changes::default();
+    // `null` (or absent) = no change: published clients send `null` for every field
+    // they were not given (CONTRACT §1).
     for k in PUT_STRINGS {
-        if m.contains_key(*k) {
-            c.strings.push((k, optional_string(m, k)?));
+        if let Some(v) = optional_string(m, k)? {
+            c.strings.push((k, Some(v)));
         }
     }
     c.archived = match m.get("archived") {
