@@ -176,6 +176,8 @@ pub enum TransportErrorKind {
     Io,
     /// The request could not be built (bad URL, bad header value).
     Request,
+    /// The response body was longer than the transport's cap.
+    BodyTooLarge,
     /// Anything else.
     Other,
 }
@@ -187,6 +189,7 @@ impl fmt::Display for TransportErrorKind {
             Self::Timeout => "timed out",
             Self::Io => "connection broken",
             Self::Request => "request could not be built",
+            Self::BodyTooLarge => "response body too large",
             Self::Other => "transport error",
         })
     }
@@ -209,6 +212,13 @@ pub trait Transport: Send + Sync + fmt::Debug {
     fn default_rate_limits(&self) -> Option<crate::ratelimit::RateLimits> {
         None
     }
+
+    /// Who the server counts rate limits for: the same scope for every
+    /// transport of one API key and base URL, so their clients share one
+    /// limiter in this process. `None` (the default): not shared.
+    fn limit_scope(&self) -> Option<crate::ratelimit::LimitScope> {
+        None
+    }
 }
 
 #[async_trait]
@@ -219,6 +229,10 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
 
     fn default_rate_limits(&self) -> Option<crate::ratelimit::RateLimits> {
         (**self).default_rate_limits()
+    }
+
+    fn limit_scope(&self) -> Option<crate::ratelimit::LimitScope> {
+        (**self).limit_scope()
     }
 }
 
