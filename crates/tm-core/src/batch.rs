@@ -404,7 +404,7 @@ const UNSETTLED: &str = "an attempt may have landed; not settled yet";
 
 /// What reading a tracking back says about a create that may have landed.
 #[derive(Debug, Clone, PartialEq)]
-enum Settled {
+pub enum Settled {
     /// It exists and was created at or after the first attempt was sent.
     CreatedByUs,
     /// It exists and is older than the first attempt.
@@ -415,11 +415,40 @@ enum Settled {
     Unknown(String),
 }
 
-/// Reads `keys` back (one list call, at most 40 numbers) and settles each
-/// against `first_sent` (the client time before the first attempt).
+/// Reads `keys` back and settles each against `first_sent` (the client time
+/// before the first attempt).
 async fn settle(
     client: &Client,
     keys: &[TrackingRef],
+    first_sent: std::time::Duration,
+) -> Vec<Settled> {
+    client.settle_since(keys, None, first_sent).await
+}
+
+impl Client {
+    /// Reads `keys` back (one list call per 40) and tells, for each, whether
+    /// it exists and was created at or after `since` (server clock, Unix
+    /// seconds; `None`: the lower bound of the server's clock at the client
+    /// time `first_sent`, see [`Client::server_time_at_least`]).
+    pub async fn settle_since(
+        &self,
+        keys: &[TrackingRef],
+        since: Option<i64>,
+        first_sent: std::time::Duration,
+    ) -> Vec<Settled> {
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(MAX_BATCH) {
+            out.extend(settle_chunk(self, chunk, since, first_sent).await);
+        }
+        out
+    }
+}
+
+/// One list call for at most 40 keys.
+async fn settle_chunk(
+    client: &Client,
+    keys: &[TrackingRef],
+    since: Option<i64>,
     first_sent: std::time::Duration,
 ) -> Vec<Settled> {
     use crate::endpoints::trackings::ListTrackings;
@@ -444,7 +473,7 @@ async fn settle(
             return keys.iter().map(|_| Settled::Unknown(why.clone())).collect();
         }
     };
-    let since = client.server_time_at_least(first_sent);
+    let since = since.or_else(|| client.server_time_at_least(first_sent));
     keys.iter()
         .map(|key| {
             let found = page.items.iter().find(|t| {

@@ -282,7 +282,8 @@ impl Client {
             // The request never holds the key (transports add it), so it can be logged.
             tracing::debug!(method = %request.method, path = %request.path, attempt = attempts.count, "tm: sending");
             let result = match self.inner.transport.send(request.clone()).await {
-                Ok(wire) => {
+                Ok(mut wire) => {
+                    wire.body = self.inner.transport.scrub(wire.body);
                     self.note_date_header(&wire.headers);
                     decode_response::<E::Response>(&wire)
                 }
@@ -322,7 +323,8 @@ impl Client {
             Some(limiter) => Some(limiter.acquire(endpoint.class()).await),
             None => None,
         };
-        let wire = self.inner.transport.send(request).await?;
+        let mut wire = self.inner.transport.send(request).await?;
+        wire.body = self.inner.transport.scrub(wire.body);
         if let (Some(limiter), Some(permit)) = (&self.inner.limiter, permit) {
             limiter.observe(permit, wire.status == StatusCode::TOO_MANY_REQUESTS);
         }

@@ -1,5 +1,8 @@
 //! Auto-paging over `GET /trackings/get`.
 
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+
 use futures::stream::{self, Stream, StreamExt};
 
 use crate::endpoints::trackings::ListTrackings;
@@ -9,15 +12,26 @@ use crate::Client;
 
 /// Fetches the pages of a list query one by one, on demand.
 ///
-/// It stops after the page that reaches `total`, after an empty page, or — if
-/// the server ignored the page number — once it has fetched more pages than
-/// `total` allows, so it can never loop forever.
+/// It stops after the page that reaches `total`, after an empty page, after
+/// a page that brings no tracking it has not seen already (a server that
+/// ignores the page number, whatever `total` it claims), or once it has
+/// fetched more pages than `total` allows, so it can never loop forever.
 #[derive(Debug, Clone)]
 pub struct Pager {
     client: Client,
     query: ListTrackings,
     next: Option<u32>,
     max_pages: Option<u64>,
+    /// Hashes of the trackings seen so far (id, carrier and number).
+    seen: HashSet<u64>,
+}
+
+fn identity(t: &Tracking) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    t.id.hash(&mut h);
+    t.carrier_code.to_ascii_lowercase().hash(&mut h);
+    t.tracking_number.to_ascii_uppercase().hash(&mut h);
+    h.finish()
 }
 
 impl Pager {
@@ -29,6 +43,7 @@ impl Pager {
             query,
             next,
             max_pages: None,
+            seen: HashSet::new(),
         }
     }
 
@@ -37,13 +52,21 @@ impl Pager {
         let Some(page_no) = self.next else {
             return Ok(None);
         };
-        let page = self.client.execute(&self.query.at_page(page_no)).await?;
+        let mut page = self.client.execute(&self.query.at_page(page_no)).await?;
         let limit = u64::from(self.query.page_size());
         let first = u64::from(self.query.page_number());
         let cap = *self
             .max_pages
             .get_or_insert(first.saturating_add(page.total.div_ceil(limit)));
         let fetched_through = u64::from(page_no);
+        let received = page.items.len();
+        // Trackings already seen (a page repeated, or items that moved) are
+        // dropped, so every tracking comes out once.
+        page.items.retain(|t| self.seen.insert(identity(t)));
+        if received > 0 && page.items.is_empty() {
+            self.next = None;
+            return Ok(None);
+        }
         self.next = if page.items.is_empty()
             || fetched_through.saturating_mul(limit) >= page.total
             || fetched_through >= cap

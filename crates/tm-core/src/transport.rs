@@ -219,6 +219,33 @@ pub trait Transport: Send + Sync + fmt::Debug {
     fn limit_scope(&self) -> Option<crate::ratelimit::LimitScope> {
         None
     }
+
+    /// Removes this transport's secret (the API key) from text the server
+    /// sent back, before the client decodes, stores or shows it. The default
+    /// leaves `body` as it is (transports without a secret).
+    fn scrub(&self, body: Bytes) -> Bytes {
+        body
+    }
+}
+
+/// `haystack` with every occurrence of `secret` replaced by
+/// `** redacted **` (unchanged, without copying, when there is none).
+pub fn scrub_bytes(haystack: Bytes, secret: &[u8]) -> Bytes {
+    if secret.is_empty() || !haystack.windows(secret.len()).any(|w| w == secret) {
+        return haystack;
+    }
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut i = 0;
+    while i < haystack.len() {
+        if haystack[i..].starts_with(secret) {
+            out.extend_from_slice(b"** redacted **");
+            i += secret.len();
+        } else {
+            out.push(haystack[i]);
+            i += 1;
+        }
+    }
+    Bytes::from(out)
 }
 
 #[async_trait]
@@ -233,6 +260,10 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
 
     fn limit_scope(&self) -> Option<crate::ratelimit::LimitScope> {
         (**self).limit_scope()
+    }
+
+    fn scrub(&self, body: Bytes) -> Bytes {
+        (**self).scrub(body)
     }
 }
 
@@ -250,5 +281,17 @@ mod tests {
             "/trackings/get?numbers=A1%2CB%202&lang=en"
         );
         assert_eq!(encode_path_segment("a/b?c"), "a%2Fb%3Fc");
+    }
+
+    #[test]
+    fn scrub_replaces_every_occurrence() {
+        let b = Bytes::from_static(b"{\"message\":\"bad key SECRET-1 (SECRET-1)\"}");
+        let out = scrub_bytes(b, b"SECRET-1");
+        assert_eq!(
+            &out[..],
+            b"{\"message\":\"bad key ** redacted ** (** redacted **)\"}"
+        );
+        let clean = Bytes::from_static(b"nothing here");
+        assert_eq!(scrub_bytes(clean.clone(), b"SECRET-1"), clean);
     }
 }

@@ -486,3 +486,23 @@ fn quota_exhaustion_stops_the_run_and_marks_the_rest_not_attempted() {
         .all(|o| matches!(o.outcome, Outcome::NotAttempted { .. })));
     assert_eq!(t.requests().len(), 1);
 }
+
+#[test]
+fn paging_stops_when_a_page_brings_nothing_new_whatever_total_says() {
+    let t = RecordingTransport::new();
+    // A server that ignores `page` and claims a billion matches.
+    let page = r#"{"meta":{"code":200,"type":"Success","message":"Success"},"data":{"page":1,"limit":2,"total":"1000000000","count":2,"items":[{"id":"a","tracking_number":"A1","carrier_code":"ups","status":"pending"},{"id":"b","tracking_number":"B1","carrier_code":"ups","status":"pending"}]}}"#;
+    for _ in 0..5 {
+        t.push_json(200, page);
+    }
+    let client = Client::builder(t.clone())
+        .clock(Arc::new(ManualClock::new()))
+        .unlimited()
+        .build();
+    let mut pager = client.pager(ListTrackings::new().limit(2).unwrap());
+    let first = rt().block_on(pager.next_page()).unwrap().unwrap();
+    assert_eq!(first.items.len(), 2);
+    assert!(rt().block_on(pager.next_page()).unwrap().is_none());
+    assert!(rt().block_on(pager.next_page()).unwrap().is_none());
+    assert_eq!(t.requests().len(), 2);
+}

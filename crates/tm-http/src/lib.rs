@@ -468,6 +468,11 @@ impl Transport for HttpTransport {
             .then_some(tm_core::RateLimits::V2)
     }
 
+    /// The key, should a server echo it, becomes `** redacted **`.
+    fn scrub(&self, body: Bytes) -> Bytes {
+        tm_core::transport::scrub_bytes(body, self.key_header.as_bytes())
+    }
+
     /// One scope per key and base URL: every client of this key at this URL
     /// in the process shares one limiter.
     fn limit_scope(&self) -> Option<tm_core::ratelimit::LimitScope> {
