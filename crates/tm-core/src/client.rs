@@ -289,10 +289,11 @@ impl Client {
                 }
                 Err(e) => Err(Error::Transport(e)),
             };
+            let mut paced = false;
             if let (Some(limiter), Some(permit)) = (&self.inner.limiter, permit) {
                 let throttled =
                     matches!(&result, Err(e) if e.api_kind() == Some(ApiErrorKind::RateLimited));
-                limiter.observe(permit, throttled);
+                paced = limiter.observe(permit, throttled);
             }
             let error = match result {
                 Ok(v) => return (Ok(v), attempts),
@@ -305,6 +306,9 @@ impl Client {
                     return (Err(error), attempts);
                 }
                 Decision::RetryAfter(wait) => {
+                    // A throttle the limiter explains is retried at its next
+                    // free slot (the limiter waits before the next attempt).
+                    let wait = if paced { Duration::ZERO } else { wait };
                     tracing::info!(path = %request.path, attempt = attempts.count, ?wait, error = %error, "tm: retrying");
                     attempts.ambiguous |= may_have_landed(&error);
                     if !wait.is_zero() {
@@ -326,7 +330,7 @@ impl Client {
         let mut wire = self.inner.transport.send(request).await?;
         wire.body = self.inner.transport.scrub(wire.body);
         if let (Some(limiter), Some(permit)) = (&self.inner.limiter, permit) {
-            limiter.observe(permit, wire.status == StatusCode::TOO_MANY_REQUESTS);
+            let _ = limiter.observe(permit, wire.status == StatusCode::TOO_MANY_REQUESTS);
         }
         Ok(wire.into())
     }

@@ -88,11 +88,12 @@ pub struct AdaptiveLimits {
 }
 
 impl Default for AdaptiveLimits {
-    /// AWS's constants (C = 0.4, beta = 0.7), a 1 s window, 15 ms margin.
+    /// AWS's constants (C = 0.4, beta = 0.7), a 1 s window, 25 ms margin
+    /// (widened by what throttles below the learned rate teach).
     fn default() -> Self {
         Self {
             window: Duration::from_secs(1),
-            margin: Duration::from_millis(15),
+            margin: Duration::from_millis(25),
             cubic_c: 0.4,
             beta: 0.7,
         }
@@ -131,7 +132,15 @@ struct ClassState {
     log: VecDeque<(Duration, u64)>,
     /// The learned capacity, once a `429` was seen.
     learned: Option<Learned>,
+    /// Extra spacing learned from throttles below the capacity (send/receive
+    /// jitter larger than the configured margin).
+    extra_margin: Duration,
 }
+
+/// Most extra spacing learned from jitter.
+const MAX_EXTRA_MARGIN: Duration = Duration::from_millis(250);
+/// Extra spacing added per throttle blamed on jitter.
+const MARGIN_STEP: Duration = Duration::from_millis(10);
 
 #[derive(Debug, Clone, Copy)]
 struct Learned {
@@ -139,6 +148,11 @@ struct Learned {
     capacity: f64,
     /// When it was learned.
     since: Duration,
+    /// Send time and id of the throttled call it was learned from.
+    from: (Duration, u64),
+    /// Probes in a row that found this same capacity: each doubles the
+    /// plateau before the next probe, so a stable limit is probed rarely.
+    confirmed: u32,
 }
 
 #[derive(Debug, Default)]
@@ -246,11 +260,17 @@ impl RateLimiter {
         class: EndpointClass,
         now: Duration,
     ) -> Option<(usize, Duration)> {
-        let fixed = self
-            .limits
-            .map(|l| (l.per_window(class) as usize, l.window + l.margin));
+        let fixed = self.limits.map(|l| {
+            (
+                l.per_window(class) as usize,
+                l.window + l.margin + st.extra_margin,
+            )
+        });
         let learned = match (self.adaptive, st.learned) {
-            (Some(a), Some(l)) => Some((allowed(l, &a, now) as usize, a.window + a.margin)),
+            (Some(a), Some(l)) => Some((
+                allowed(l, &a, now) as usize,
+                a.window + a.margin + st.extra_margin,
+            )),
             _ => None,
         };
         match (fixed, learned) {
@@ -271,10 +291,9 @@ impl RateLimiter {
         let keep = self
             .limits
             .map_or(Duration::ZERO, |l| l.window + l.margin)
-            .max(
-                self.adaptive
-                    .map_or(Duration::ZERO, |a| (a.window + a.margin) * 2),
-            );
+            .max(self.adaptive.map_or(Duration::ZERO, |a| {
+                (a.window + a.margin + MAX_EXTRA_MARGIN) * 2
+            }));
         let log = &mut shared.classes[idx].log;
         // Forget sends that left every window of interest; keep reservations in the future.
         while log.front().is_some_and(|(t, _)| *t + keep <= now) {
@@ -318,9 +337,15 @@ impl RateLimiter {
     /// server answered `429`. A throttled call frees its slot and (adaptive
     /// mode) sets the learned capacity to the calls the server accepted in the
     /// window before it.
-    pub fn observe(&self, permit: Permit, throttled: bool) {
+    ///
+    /// Returns true when the limiter now explains the throttle — a probe above
+    /// the learned capacity, or jitter at it — so the retry can be paced by
+    /// the limiter (the next free slot of the learned window is exactly when
+    /// the server has room again) instead of the server's `Retry-After`,
+    /// which is rounded up to whole seconds.
+    pub fn observe(&self, permit: Permit, throttled: bool) -> bool {
         if !throttled {
-            return;
+            return false;
         }
         let now = self.clock.now();
         let mut shared = self.lock();
@@ -330,32 +355,88 @@ impl RateLimiter {
             st.log.remove(pos);
         }
         let Some(a) = self.adaptive else {
-            return;
+            return false;
         };
-        // A throttle of a call sent before the last lesson was already counted.
-        if st.learned.is_some_and(|l| permit.at < l.since) {
-            return;
+        let window = a.window + a.margin + st.extra_margin;
+        if let Some(l) = &mut st.learned {
+            if permit.at < l.since {
+                // Sent before the last lesson. If that lesson counted it as
+                // accepted (it was still in flight), the capacity is one less.
+                if (permit.at, permit.id) < l.from && permit.at + window > l.from.0 {
+                    l.capacity = (l.capacity - 1.0).max(1.0);
+                }
+                return false;
+            }
         }
-        let window = a.window + a.margin;
-        let accepted = st
-            .log
-            .iter()
-            .filter(|(t, id)| (*t, *id) < (permit.at, permit.id) && *t + window > permit.at)
-            .count();
+        let accepted = demonstrated(&st.log, permit, a.window);
+        if let Some(n) = self.limits.map(|l| l.per_window(permit.class) as usize) {
+            if st.learned.is_none() && accepted + 1 >= n {
+                // Throttled at the configured limit: jitter, not a lower limit.
+                st.extra_margin = (st.extra_margin + MARGIN_STEP).min(MAX_EXTRA_MARGIN);
+                return true;
+            }
+        }
+        if let Some(l) = st.learned {
+            let probing = f64::from(allowed(l, &a, permit.at)) > l.capacity;
+            let widened = st.extra_margin >= MAX_EXTRA_MARGIN;
+            if !probing && !widened && accepted as f64 + 1.0 >= l.capacity {
+                // Throttled at (nearly) the rate the server took before: the
+                // client's spacing met more jitter than its margin covers.
+                st.extra_margin = (st.extra_margin + MARGIN_STEP).min(MAX_EXTRA_MARGIN);
+                return true;
+            }
+        }
+        let probed = st
+            .learned
+            .is_some_and(|l| f64::from(allowed(l, &a, permit.at)) > l.capacity);
+        let capacity = accepted.max(1) as f64;
+        let confirmed = match st.learned {
+            Some(l) if l.capacity == capacity => (l.confirmed + 1).min(6),
+            _ => 0,
+        };
         st.learned = Some(Learned {
-            capacity: accepted.max(1) as f64,
+            capacity,
             since: now,
+            from: (permit.at, permit.id),
+            confirmed,
         });
         tracing::info!(class = ?permit.class, capacity = accepted.max(1), "tm: throttled; holding the learned rate");
+        // A failed probe is explained; a first lesson follows Retry-After.
+        probed && accepted > 0
     }
 }
 
+/// The most calls sent before `permit` (and not throttled) that fall within
+/// one server window, over the two windows before it: the capacity the server
+/// has shown. Looking back two windows keeps a call refused at a window's
+/// edge (jitter) from reading as a server that took nothing.
+fn demonstrated(log: &VecDeque<(Duration, u64)>, permit: Permit, window: Duration) -> usize {
+    let key = (permit.at, permit.id);
+    let from = permit.at.saturating_sub(window * 2);
+    let before: Vec<Duration> = log
+        .iter()
+        .filter(|(t, id)| (*t, *id) < key && *t >= from)
+        .map(|(t, _)| *t)
+        .collect();
+    (0..before.len())
+        .map(|i| {
+            before[i..]
+                .iter()
+                .take_while(|t| **t < before[i] + window)
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// Calls per window allowed by a learned capacity at `now`: the capacity
-/// during CUBIC's plateau, then `capacity + C·(t − K)³`.
+/// during CUBIC's plateau (`K`, doubled per confirmation), then
+/// `capacity + C·(t − K)³`.
 fn allowed(l: Learned, a: &AdaptiveLimits, now: Duration) -> u32 {
     let t = now.saturating_sub(l.since).as_secs_f64();
     let c = a.cubic_c.max(1e-6);
-    let k = (l.capacity * (1.0 - a.beta).clamp(0.0, 1.0) / c).cbrt();
+    let k =
+        (l.capacity * (1.0 - a.beta).clamp(0.0, 1.0) / c).cbrt() * f64::from(1u32 << l.confirmed);
     let probe = if t > k { c * (t - k).powi(3) } else { 0.0 };
     let n = (l.capacity + probe).floor();
     if n >= f64::from(u32::MAX) {
@@ -417,6 +498,30 @@ mod tests {
         assert_eq!(l.learned(EndpointClass::Other), Some(11));
         clock.advance(Duration::from_secs(2));
         assert!(l.learned(EndpointClass::Other).unwrap() > 13);
+    }
+
+    #[test]
+    fn a_throttle_below_the_learned_rate_widens_the_spacing_not_the_rate() {
+        let clock = ManualClock::new();
+        let l = adaptive(&clock, None);
+        let mut p = Vec::new();
+        for _ in 0..11 {
+            p.push(l.reserve_permit(EndpointClass::Other).0);
+        }
+        l.observe(p[10], true);
+        assert_eq!(l.learned(EndpointClass::Other), Some(10));
+        // A call of the next window is refused although only 9 went before it.
+        clock.advance(Duration::from_millis(1000));
+        let q = l.reserve_permit(EndpointClass::Other).0;
+        l.observe(p[9], false);
+        clock.advance(Duration::from_millis(100));
+        l.observe(q, true);
+        assert_eq!(l.learned(EndpointClass::Other), Some(10));
+        // The window is now 10 ms longer: the 11th call waits for it.
+        for _ in 0..10 {
+            assert_eq!(l.reserve(EndpointClass::Other), Duration::ZERO);
+        }
+        assert_eq!(l.reserve(EndpointClass::Other), Duration::from_millis(1010));
     }
 
     #[test]
