@@ -57,7 +57,9 @@ _TimeArg: TypeAlias = Union[int, float, datetime]
 _TimeText: TypeAlias = Union[str, datetime, date]
 _KeyItem: TypeAlias = Union[tuple[str, str], Mapping[str, str]]
 _ManualStatus: TypeAlias = Union[Literal["delivered", "exception", "revert", 4, 7, 8], int, str]
-_Outcome: TypeAlias = Literal["created", "created_recovered", "already_exists", "failed", "not_attempted"]
+_Outcome: TypeAlias = Literal[
+    "created", "created_recovered", "already_exists", "failed", "unknown", "not_attempted"
+]
 
 class Status(str, enum.Enum):
     PENDING = "pending"

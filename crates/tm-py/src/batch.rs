@@ -71,6 +71,7 @@ pub(crate) async fn create_all(
                 o.message = Some(message);
             }
             Outcome::NotAttempted { reason } => o.message = Some(reason),
+            Outcome::Unknown { message } => o.message = Some(message),
             _ => {}
         }
         out[i] = Some(o);

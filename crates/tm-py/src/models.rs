@@ -216,7 +216,8 @@ pub(crate) struct ItemOutcome {
 
 model! {
     /// The outcome of one input item of `create_trackings`: `created`,
-    /// `already_exists` or `failed` (with `code` and `message`).
+    /// `already_exists`, `failed` (with `code` and `message`) or `unknown`
+    /// (an attempt may have landed and reading back could not tell).
     BatchItem = "BatchItem" wraps ItemOutcome;
     fields { index, carrier_code, tracking_number, outcome, tracking, code, message }
     repr { index, carrier_code, tracking_number, outcome, code }
@@ -224,7 +225,7 @@ model! {
         /// True when the tracking exists now (created, or already existed).
         #[getter]
         fn ok(&self) -> bool {
-            self.0.outcome != "failed"
+            self.0.outcome != "failed" && self.0.outcome != "unknown"
         }
     }
 }
