@@ -34,11 +34,14 @@ def run_legacy(url: str, key: str, nums: list[str]) -> int:
     ok = 0
     for i in range(0, len(nums), 40):
         batch = [tm_legacy.create_tracking_data("usps", n) for n in nums[i : i + 40]]
-        r = tm_legacy.create_tracking_items_batch(batch)
         try:
-            ok += int(r["data"]["added"])
-        except (KeyError, TypeError, ValueError):
-            pass  # 0.2 neither retries nor raises: a refused batch is simply lost
+            # 0.2 returns `data` and raises on an error answer (a 429 included);
+            # it never waits or retries, so a refused batch is lost. The loop
+            # goes on, as a script around it would have to.
+            data = tm_legacy.create_tracking_items_batch(batch)
+            ok += int(data.get("added") or 0)
+        except Exception:
+            pass
     return ok
 
 
