@@ -21,6 +21,10 @@ use crate::ratelimit::{AdaptiveLimits, RateLimiter, RateLimits};
 use crate::retry::{may_have_landed, Decision, RetryPolicy};
 use crate::transport::{Transport, WireResponse};
 
+/// Longest `Retry-After` of a throttle that the learned limits may pace
+/// instead (one v2 window); a longer one is always waited for.
+const PACED_RETRY_AFTER: Duration = Duration::from_secs(1);
+
 /// Runs endpoints against a [`Transport`]. Cheap to clone; clones share the
 /// transport, the rate limiter and the settings, so one client can serve many
 /// tasks and threads at once.
@@ -308,7 +312,11 @@ impl Client {
                 Decision::RetryAfter(wait) => {
                     // A throttle the limiter explains is retried at its next
                     // free slot (the limiter waits before the next attempt).
-                    let wait = if paced { Duration::ZERO } else { wait };
+                    let wait = if paced && wait <= PACED_RETRY_AFTER {
+                        Duration::ZERO
+                    } else {
+                        wait
+                    };
                     tracing::info!(path = %request.path, attempt = attempts.count, ?wait, error = %error, "tm: retrying");
                     attempts.ambiguous |= may_have_landed(&error);
                     if !wait.is_zero() {

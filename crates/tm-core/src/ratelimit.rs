@@ -338,11 +338,11 @@ impl RateLimiter {
     /// mode) sets the learned capacity to the calls the server accepted in the
     /// window before it.
     ///
-    /// Returns true when the limiter now explains the throttle — a probe above
-    /// the learned capacity, or jitter at it — so the retry can be paced by
-    /// the limiter (the next free slot of the learned window is exactly when
-    /// the server has room again) instead of the server's `Retry-After`,
-    /// which is rounded up to whole seconds.
+    /// Returns true when the limiter now holds a learned capacity (adaptive
+    /// mode), so the retry can be paced by the limiter — the next free slot of
+    /// the learned window is when the server has room again — instead of a
+    /// `Retry-After` of at most one window, which servers round up to whole
+    /// seconds. (Longer `Retry-After`s are always honoured by the client.)
     pub fn observe(&self, permit: Permit, throttled: bool) -> bool {
         if !throttled {
             return false;
@@ -365,7 +365,7 @@ impl RateLimiter {
                 if (permit.at, permit.id) < l.from && permit.at + window > l.from.0 {
                     l.capacity = (l.capacity - 1.0).max(1.0);
                 }
-                return false;
+                return true;
             }
         }
         let accepted = demonstrated(&st.log, permit, a.window);
@@ -386,9 +386,6 @@ impl RateLimiter {
                 return true;
             }
         }
-        let probed = st
-            .learned
-            .is_some_and(|l| f64::from(allowed(l, &a, permit.at)) > l.capacity);
         let capacity = accepted.max(1) as f64;
         let confirmed = match st.learned {
             Some(l) if l.capacity == capacity => (l.confirmed + 1).min(6),
@@ -401,8 +398,8 @@ impl RateLimiter {
             confirmed,
         });
         tracing::info!(class = ?permit.class, capacity = accepted.max(1), "tm: throttled; holding the learned rate");
-        // A failed probe is explained; a first lesson follows Retry-After.
-        probed && accepted > 0
+        // The learned window now says when the server has room again.
+        true
     }
 }
 
