@@ -84,7 +84,7 @@ _KeyItem: TypeAlias = Union[tuple[str, str], Mapping[str, str]]
 _ManualStatus: TypeAlias = Union[Literal["delivered", "exception", "revert", 4, 7, 8], int, str]
 _Outcome: TypeAlias = Literal[
     "created", "created_recovered", "already_exists", "updated", "deleted", "stopped", "failed",
-    "not_attempted",
+    "unknown", "not_attempted",
 ]
 
 class Status(str, enum.Enum):

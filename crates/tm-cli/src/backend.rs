@@ -9,7 +9,7 @@ use tm_core::cassette::RecordingTransport;
 use tm_core::{ApiKey, Client, ClientBuilder, Transport};
 use tm_mock::{SimConfig, Simulator};
 
-use crate::cli::Global;
+use crate::cli::{Global, RateLimitMode};
 use crate::error::{CliError, CliResult};
 
 /// Key used with the simulator when none is given.
@@ -24,6 +24,80 @@ pub(crate) struct Backend {
     pub(crate) sim: Option<Simulator>,
     /// Where to save the simulator's state after the command.
     state_file: Option<PathBuf>,
+    /// Held while the state file is in use.
+    _lock: Option<StateLock>,
+}
+
+/// An exclusive claim on a state file: `FILE.lock`, created with
+/// `create_new` and holding our process id, removed when dropped. A lock left
+/// by a process that no longer runs (killed) is taken over.
+#[derive(Debug)]
+pub(crate) struct StateLock {
+    path: PathBuf,
+}
+
+impl StateLock {
+    /// Claims `state`'s lock, or explains who holds it.
+    pub(crate) fn acquire(state: &Path) -> CliResult<Self> {
+        let mut name = state.as_os_str().to_owned();
+        name.push(".lock");
+        let path = PathBuf::from(name);
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    use std::io::Write;
+                    let _ = writeln!(f, "{}", std::process::id());
+                    return Ok(Self { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|t| t.trim().parse::<u32>().ok());
+                    if holder.is_some_and(|pid| !process_alive(pid)) {
+                        // Left by a killed process: take it over.
+                        let _ = std::fs::remove_file(&path);
+                        continue;
+                    }
+                    return Err(CliError::Usage(format!(
+                        "{} is in use by another tm process{} (lock {}); nothing was done. If no tm is running, delete the lock file.",
+                        state.display(),
+                        holder.map(|p| format!(" (pid {p})")).unwrap_or_default(),
+                        path.display()
+                    )));
+                }
+                Err(e) => {
+                    return Err(CliError::Usage(format!(
+                        "cannot lock the simulator state {}: {e}",
+                        state.display()
+                    )))
+                }
+            }
+        }
+        Err(CliError::Usage(format!(
+            "cannot lock the simulator state {}: the lock keeps changing hands",
+            state.display()
+        )))
+    }
+}
+
+impl Drop for StateLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// True when process `pid` runs (Linux: `/proc/PID` exists; elsewhere assumed).
+fn process_alive(pid: u32) -> bool {
+    let proc_dir = Path::new("/proc");
+    if proc_dir.join("self").exists() {
+        proc_dir.join(pid.to_string()).exists()
+    } else {
+        true
+    }
 }
 
 impl Backend {
@@ -55,21 +129,35 @@ impl Backend {
                 "tm: API {base}, key set (hidden), timeout {:?}, max retries {}, client rate limits {}",
                 g.timeout,
                 g.max_retries,
-                if g.no_rate_limits { "off" } else { "default" }
+                match g.limit_mode() {
+                    RateLimitMode::Auto => "auto (v2 for TrackingMore's host, learned from 429)",
+                    RateLimitMode::V2 => "v2 (plus learned from 429)",
+                    RateLimitMode::Off => "off",
+                }
             );
         }
         let mut cb = client_builder(transport, g)?.max_retries(g.max_retries);
-        if g.no_rate_limits {
-            cb = cb.rate_limits(None);
+        match g.limit_mode() {
+            RateLimitMode::Auto => {}
+            RateLimitMode::V2 => cb = cb.rate_limits(Some(tm_core::RateLimits::V2)),
+            RateLimitMode::Off => cb = cb.unlimited(),
         }
         Ok(Self {
             client: cb.build(),
             sim: None,
             state_file: None,
+            _lock: None,
         })
     }
 
     fn mock(g: &Global) -> CliResult<Self> {
+        // The lock is taken before the state is read, so two processes never
+        // start from the same state and overwrite each other's work.
+        let lock = g
+            .mock_state
+            .as_deref()
+            .map(StateLock::acquire)
+            .transpose()?;
         let sim = match &g.mock_state {
             Some(path) if path.exists() => load_state(path)?,
             _ => Simulator::new(SimConfig::default()),
@@ -93,6 +181,7 @@ impl Backend {
             client,
             sim: Some(sim),
             state_file: g.mock_state.clone(),
+            _lock: lock,
         })
     }
 
@@ -111,15 +200,12 @@ impl Backend {
     pub(crate) fn save(&self) -> CliResult {
         if let (Some(sim), Some(path)) = (&self.sim, &self.state_file) {
             let bytes = sim.snapshot();
-            let tmp = path.with_extension("tmp");
-            std::fs::write(&tmp, &bytes)
-                .and_then(|()| std::fs::rename(&tmp, path))
-                .map_err(|e| {
-                    CliError::Runtime(format!(
-                        "cannot save the simulator state to {}: {e}",
-                        path.display()
-                    ))
-                })?;
+            write_atomically(path, &bytes).map_err(|e| {
+                CliError::Runtime(format!(
+                    "cannot save the simulator state to {}: {e}",
+                    path.display()
+                ))
+            })?;
         }
         Ok(())
     }
@@ -151,7 +237,11 @@ fn load_state(path: &Path) -> CliResult<Simulator> {
         ))
     })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Simulator::new(SimConfig::default()));
+        // Never start over silently: the file may have been truncated.
+        return Err(CliError::Usage(format!(
+            "{} is empty, not a simulator state file (it was left as it is; delete it to start afresh)",
+            path.display()
+        )));
     }
     Simulator::restore(&bytes).map_err(|e| {
         CliError::Usage(format!(
@@ -159,6 +249,38 @@ fn load_state(path: &Path) -> CliResult<Simulator> {
             path.display()
         ))
     })
+}
+
+/// Writes `bytes` to `path` through a uniquely named temporary file in the
+/// same folder, synced, then renamed over `path`: readers see the old or the
+/// new content, never a mix, and concurrent writers never share a temp file.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let base = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state".into());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let tmp = dir.join(format!(".{base}.{}.{nanos}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// `POST /_mock/clock`: moves the simulated clock of a tm-mock server (an

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use futures::stream;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use tm_core::batch::{BatchOptions, BatchReport, Outcome, Progress};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tm_core::batch::{BatchOptions, BatchReport, Outcome, Progress, Settled};
 use tm_core::endpoints::trackings::{BatchCreateTrackings, ListTrackings};
 use tm_core::models::{NewTracking, TrackingRef};
 use tm_core::{ApiErrorKind, Client, MAX_BATCH};
@@ -19,6 +21,7 @@ use crate::commands::list_filter;
 use crate::error::{CliError, CliResult};
 use crate::input::{self, InputFile, Parsed, CREATE_COLUMNS, REQUIRED_COLUMNS, UPDATE_COLUMNS};
 use crate::output::{export_row, Rendered, Table, EXPORT_COLUMNS};
+use crate::resume::{OutcomeLog, Previous};
 
 /// Most problem rows listed on stderr; the rest are counted.
 const MAX_REPORTED: usize = 20;
@@ -32,7 +35,8 @@ pub(crate) struct RowOutcome {
     pub(crate) tracking_number: String,
     /// Carrier code as given.
     pub(crate) carrier_code: String,
-    /// created, already_exists, updated, deleted, stopped, failed, not_attempted.
+    /// created, already_exists, updated, deleted, stopped, failed, unknown,
+    /// not_attempted.
     pub(crate) outcome: String,
     /// Meta code (or HTTP status) of a failure.
     pub(crate) code: Option<i64>,
@@ -48,10 +52,13 @@ pub(crate) struct RowOutcome {
 
 impl RowOutcome {
     fn is_failure(&self) -> bool {
-        self.outcome == "failed" || self.outcome == "not_attempted"
+        matches!(
+            self.outcome.as_str(),
+            "failed" | "not_attempted" | "unknown"
+        )
     }
 
-    fn cells(&self) -> Vec<String> {
+    pub(crate) fn cells(&self) -> Vec<String> {
         vec![
             self.line.to_string(),
             self.tracking_number.clone(),
@@ -85,13 +92,14 @@ fn outcome_fields(o: &Outcome) -> (String, Option<i64>, Option<ApiErrorKind>, St
             message,
         } => (name, *code, *kind, message.clone()),
         Outcome::NotAttempted { reason } => (name, None, None, reason.clone()),
+        Outcome::Unknown { message } => (name, None, None, message.clone()),
         Outcome::Created {
             recovered: true, ..
         } => (
             name,
             None,
             None,
-            "created by an earlier attempt that timed out".into(),
+            "created by an attempt whose answer was lost (read back)".into(),
         ),
         Outcome::AlreadyExists => (name, Some(4016), None, "the tracking already exists".into()),
         _ => (name, None, None, String::new()),
@@ -203,6 +211,10 @@ fn bulk_result(rows: &[RowOutcome]) -> CliResult {
     if failed == 0 {
         return Ok(());
     }
+    let unknown = rows.iter().filter(|r| r.outcome == "unknown").count();
+    if unknown > 0 {
+        eprintln!("tm: {unknown} rows are `unknown`: an attempt may have been applied and reading back could not tell; check them before sending again");
+    }
     let succeeded = rows.len() - failed;
     let fatal = rows.iter().find(|r| {
         r.outcome == "not_attempted"
@@ -232,14 +244,6 @@ fn outcome_table(rows: &[RowOutcome]) -> Table {
         t.push(r.cells());
     }
     t
-}
-
-/// Writes the outcome file (CSV, one row per input row).
-fn write_outcomes(path: &Path, rows: &[RowOutcome]) -> CliResult {
-    let file = std::fs::File::create(path).map_err(|e| {
-        CliError::Runtime(format!("cannot write outcomes to {}: {e}", path.display()))
-    })?;
-    outcome_table(rows).write_csv(&mut std::io::BufWriter::new(file))
 }
 
 fn read_items(args: &FileArgs, known: &[&str]) -> CliResult<InputFile> {
@@ -291,6 +295,10 @@ pub(crate) struct ImportSummary {
     pub(crate) invalid_rows: usize,
     /// Rows not sent because the run stopped early.
     pub(crate) not_attempted: usize,
+    /// Rows whose create may or may not have been applied (could not be settled).
+    pub(crate) unknown: usize,
+    /// Rows settled by an earlier run (`--resume`), counted above too.
+    pub(crate) from_earlier_run: usize,
 }
 
 impl ImportSummary {
@@ -305,6 +313,7 @@ impl ImportSummary {
                 "created" => s.created += 1,
                 "already_exists" => s.already_existed += 1,
                 "not_attempted" => s.not_attempted += 1,
+                "unknown" => s.unknown += 1,
                 _ => {
                     s.failed += 1;
                     if r.invalid {
@@ -323,6 +332,7 @@ impl ImportSummary {
             "created",
             "already_existed",
             "failed",
+            "unknown",
             "not_attempted",
         ]);
         t.push(vec![
@@ -330,6 +340,7 @@ impl ImportSummary {
             self.created.to_string(),
             self.already_existed.to_string(),
             self.failed.to_string(),
+            self.unknown.to_string(),
             self.not_attempted.to_string(),
         ]);
         t
@@ -340,51 +351,261 @@ impl ImportSummary {
 pub(crate) async fn create_rows(
     client: &Client,
     rows: Vec<Parsed<NewTracking>>,
-    chunk_size: usize,
-    concurrency: usize,
+    mut options: BatchOptions,
 ) -> Vec<RowOutcome> {
     let usable = rows.iter().filter(|r| r.item.is_ok()).count();
     let pb = progress_bar(usable);
     let bar = pb.clone();
-    let options = BatchOptions {
-        chunk_size: chunk_size.clamp(1, MAX_BATCH),
-        concurrency: concurrency.max(1),
-        progress: Some(Arc::new(move |p: &Progress| {
-            bar.set_position(p.processed as u64);
-            bar.set_message(format!(
-                "{} ok, {} failed",
-                p.succeeded,
-                p.failed + p.not_attempted
-            ));
-        })),
-        ..BatchOptions::default()
-    };
+    options.progress = Some(Arc::new(move |p: &Progress| {
+        bar.set_position(p.processed as u64);
+        bar.set_message(format!(
+            "{} ok, {} failed",
+            p.succeeded,
+            p.failed + p.not_attempted + p.unknown
+        ));
+    }));
+    let options = &options;
     let out = run_rows(rows, |items| async move {
-        client.create_many(stream::iter(items), &options).await
+        client.create_many(stream::iter(items), options).await
     })
     .await;
     pb.finish_and_clear();
     out
 }
 
-/// `tm import`.
+/// Settings of `tm import`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ImportOptions<'a> {
+    /// Where to write one outcome per row (and `FILE.sent`).
+    pub(crate) outcomes: Option<&'a Path>,
+    /// Items per call.
+    pub(crate) chunk_size: usize,
+    /// Calls in flight.
+    pub(crate) concurrency: usize,
+    /// Continue the run recorded in `outcomes`.
+    pub(crate) resume: bool,
+}
+
+fn row_outcome(line: u64, tn: &str, cc: &str, o: &Outcome) -> RowOutcome {
+    let (outcome, code, kind, message) = outcome_fields(o);
+    RowOutcome {
+        line,
+        tracking_number: tn.to_owned(),
+        carrier_code: cc.to_owned(),
+        outcome,
+        code,
+        message,
+        kind,
+        invalid: false,
+    }
+}
+
+/// Stops sending on the first Ctrl-C (calls in flight finish); a second
+/// Ctrl-C exits at once.
+fn watch_interrupt(cancel: Arc<AtomicBool>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        cancel.store(true, Ordering::Release);
+        eprintln!("tm: interrupted: no more calls are sent; waiting for the calls in flight (Ctrl-C again to quit at once)");
+        if tokio::signal::ctrl_c().await.is_ok() {
+            std::process::exit(i32::from(crate::error::EXIT_INTERRUPTED));
+        }
+    })
+}
+
+/// `tm import`: every row created with `Client::create_many`; outcomes
+/// written as chunks are answered; resumable; Ctrl-C stops cleanly.
 pub(crate) async fn import(
     client: &Client,
     args: &FileArgs,
-    outcomes: Option<&Path>,
-    chunk_size: usize,
-    concurrency: usize,
+    opts: ImportOptions<'_>,
 ) -> CliResult<(Rendered, CliResult)> {
     let file = read_items(args, CREATE_COLUMNS)?;
     let rows = file.parse(input::to_new_tracking);
-    let results = create_rows(client, rows, chunk_size, concurrency).await;
-    if let Some(path) = outcomes {
-        write_outcomes(path, &results)?;
+    // The outcome file is opened (and an earlier run read) before anything is sent.
+    let (log, previous) = match opts.outcomes {
+        Some(path) => {
+            let (log, prev) = OutcomeLog::open(path, opts.resume)?;
+            (Some(Arc::new(log)), prev)
+        }
+        None => (None, Previous::default()),
+    };
+    for r in previous.final_rows.values() {
+        let same = rows
+            .iter()
+            .find(|row| row.line == r.line)
+            .is_some_and(|row| {
+                row.tracking_number == r.tracking_number && row.carrier_code == r.carrier_code
+            });
+        if !same {
+            return Err(CliError::Usage(format!(
+                "{}: line {} is not the row recorded in the outcome file ({}:{}); was the file changed? nothing was sent",
+                file.name, r.line, r.carrier_code, r.tracking_number
+            )));
+        }
     }
-    report_problems(&file.name, &results);
-    let summary = ImportSummary::of_rows(&results);
+    let carried: Vec<RowOutcome> = rows
+        .iter()
+        .filter_map(|r| previous.final_rows.get(&r.line).cloned())
+        .collect();
+    let to_send: Vec<Parsed<NewTracking>> = rows
+        .into_iter()
+        .filter(|r| !previous.final_rows.contains_key(&r.line))
+        .collect();
+    // Position among the usable rows → (line, number, carrier), as run_rows numbers them.
+    let usable: Arc<Vec<(u64, String, String)>> = Arc::new(
+        to_send
+            .iter()
+            .filter(|r| r.item.is_ok())
+            .map(|r| (r.line, r.tracking_number.clone(), r.carrier_code.clone()))
+            .collect(),
+    );
+    let cancel = Arc::new(AtomicBool::new(false));
+    let watcher = watch_interrupt(cancel.clone());
+    let mut options = BatchOptions {
+        chunk_size: opts.chunk_size.clamp(1, MAX_BATCH),
+        concurrency: opts.concurrency.max(1),
+        cancel: Some(cancel.clone()),
+        ..BatchOptions::default()
+    };
+    if let Some(log) = &log {
+        // Bad rows are known now.
+        let bad: Vec<RowOutcome> = to_send
+            .iter()
+            .filter_map(|r| {
+                r.item.as_ref().err().map(|reason| RowOutcome {
+                    line: r.line,
+                    tracking_number: r.tracking_number.clone(),
+                    carrier_code: r.carrier_code.clone(),
+                    outcome: "failed".into(),
+                    code: None,
+                    message: reason.clone(),
+                    kind: None,
+                    invalid: true,
+                })
+            })
+            .collect();
+        log.append(&bad);
+        let run_start = client.now();
+        let (l, u, c) = (log.clone(), usable.clone(), client.clone());
+        options.on_send = Some(Arc::new(move |idx: &[usize]| {
+            let lines: Vec<u64> = idx.iter().filter_map(|&i| u.get(i).map(|x| x.0)).collect();
+            l.sending(c.server_time_at_least(c.now()), &lines);
+        }));
+        let (l, u, c) = (log.clone(), usable.clone(), client.clone());
+        let start_noted = Arc::new(AtomicBool::new(false));
+        options.on_chunk = Some(Arc::new(move |done: &[(usize, Outcome)]| {
+            if !start_noted.load(Ordering::Acquire) {
+                if let Some(b) = c.server_time_at_least(run_start) {
+                    start_noted.store(true, Ordering::Release);
+                    l.started_at(b);
+                }
+            }
+            let rows: Vec<RowOutcome> = done
+                .iter()
+                .filter_map(|(i, o)| {
+                    u.get(*i)
+                        .map(|(line, tn, cc)| row_outcome(*line, tn, cc, o))
+                })
+                .collect();
+            l.append(&rows);
+        }));
+    }
+    let mut results = create_rows(client, to_send, options).await;
+    watcher.abort();
+    // Rows the earlier run sent without seeing the answer, found existing
+    // now: created by that run if created after it sent them.
+    let pending: Vec<(usize, Option<i64>)> = results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.outcome == "already_exists")
+        .filter_map(|(i, r)| previous.bound_of(r.line).map(|b| (i, b)))
+        .collect();
+    if !pending.is_empty() {
+        settle_resumed(client, &mut results, &pending).await;
+    }
+    let mut all = carried;
+    let from_earlier_run = all.len();
+    all.extend(results);
+    all.sort_by_key(|r| r.line);
+    if let Some(log) = log {
+        let log = Arc::try_unwrap(log)
+            .map_err(|_| CliError::Runtime("the outcome file is still in use".into()))?;
+        log.finish(&all)?;
+    }
+    report_problems(&file.name, &all);
+    let mut summary = ImportSummary::of_rows(&all);
+    summary.from_earlier_run = from_earlier_run;
     let rendered = Rendered::new(&summary, summary.table())?;
-    Ok((rendered, bulk_result(&results)))
+    if cancel.load(Ordering::Acquire) {
+        let unsent = all.iter().filter(|r| r.outcome == "not_attempted").count();
+        let how = match opts.outcomes {
+            Some(out) => format!(
+                "resume with: tm import {} --outcomes {} --resume",
+                args.file.display(),
+                out.display()
+            ),
+            None => "run it again with --outcomes FILE to be able to resume next time".into(),
+        };
+        return Ok((
+            rendered,
+            Err(CliError::Interrupted(format!(
+                "{unsent} rows were not sent; {how}"
+            ))),
+        ));
+    }
+    Ok((rendered, bulk_result(&all)))
+}
+
+/// Reads back rows that an earlier run sent and that now exist, and reports
+/// those created after the earlier run sent them as created.
+async fn settle_resumed(
+    client: &Client,
+    results: &mut [RowOutcome],
+    pending: &[(usize, Option<i64>)],
+) {
+    let mut by_bound: std::collections::BTreeMap<Option<i64>, Vec<usize>> = Default::default();
+    for (i, b) in pending {
+        by_bound.entry(*b).or_default().push(*i);
+    }
+    for (bound, idx) in by_bound {
+        let Some(bound) = bound else {
+            for i in idx {
+                results[i].outcome = "unknown".into();
+                results[i].code = None;
+                results[i].message = "sent by the interrupted run before the server's clock was known; it exists now, but whether that run created it cannot be told".into();
+            }
+            continue;
+        };
+        let keys: Vec<TrackingRef> = idx
+            .iter()
+            .map(|&i| {
+                TrackingRef::new(
+                    results[i].carrier_code.clone(),
+                    results[i].tracking_number.clone(),
+                )
+            })
+            .collect();
+        let settled = client.settle_since(&keys, Some(bound), client.now()).await;
+        for (i, s) in idx.into_iter().zip(settled) {
+            let r = &mut results[i];
+            match s {
+                Settled::CreatedByUs => {
+                    r.outcome = "created".into();
+                    r.code = None;
+                    r.message = "created by the interrupted run (its answer was never seen)".into();
+                }
+                Settled::Existed | Settled::Missing => {}
+                Settled::Unknown(m) => {
+                    r.outcome = "unknown".into();
+                    r.code = None;
+                    r.message = m;
+                }
+            }
+        }
+    }
 }
 
 /// `tm batch-create`: one `POST /trackings/batch` call of at most 40 rows.

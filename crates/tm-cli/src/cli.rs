@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "tm",
     version,
     about = "TrackingMore v2 from the shell: every call, bulk import/export, and a built-in simulator",
-    after_help = "Exit codes: 0 success, 1 API error, 2 usage error, 3 partial failure in a bulk command.\n\
+    after_help = "Exit codes: 0 success, 1 API error, 2 usage error, 3 partial failure in a bulk command, 130 interrupted.\n\
                   Try it without a key: tm --mock demo"
 )]
 pub(crate) struct Cli {
@@ -41,6 +41,17 @@ pub(crate) enum FileFormat {
     Csv,
     /// One JSON object per line.
     Jsonl,
+}
+
+/// Client-side rate limiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RateLimitMode {
+    /// v2 limits for the real host; learned from 429 everywhere.
+    Auto,
+    /// v2 limits on any host; learned from 429 too.
+    V2,
+    /// No client-side limits.
+    Off,
 }
 
 /// Options shared by every command.
@@ -81,7 +92,7 @@ pub(crate) struct Global {
     #[arg(long, global = true, default_value_t = 2, value_name = "N")]
     pub(crate) max_retries: u32,
 
-    /// Turn off client-side rate limiting (useful against a local tm-mock server).
+    /// Turn off client-side rate limiting, static and learned (same as --rate-limits off).
     #[arg(long, global = true)]
     pub(crate) no_rate_limits: bool,
 
@@ -91,12 +102,27 @@ pub(crate) struct Global {
     #[arg(long, global = true, value_name = "FILE")]
     pub(crate) record: Option<PathBuf>,
 
+    /// Client-side rate limits: auto (the v2 limits for TrackingMore's host, and on any
+    /// host limits learned from 429 answers), v2 (the v2 limits on any host, plus
+    /// learning), off.
+    #[arg(long, global = true, value_enum, default_value_t = RateLimitMode::Auto, value_name = "MODE")]
+    pub(crate) rate_limits: RateLimitMode,
+
     /// Describe what is being done on stderr (the key is never shown).
     #[arg(long, short = 'v', global = true)]
     pub(crate) verbose: bool,
 }
 
 impl Global {
+    /// The rate-limit mode, `--no-rate-limits` included.
+    pub(crate) fn limit_mode(&self) -> RateLimitMode {
+        if self.no_rate_limits {
+            RateLimitMode::Off
+        } else {
+            self.rate_limits
+        }
+    }
+
     /// True when the in-process simulator is used.
     pub(crate) fn uses_mock(&self) -> bool {
         self.mock || self.mock_state.is_some()
@@ -430,6 +456,10 @@ pub(crate) enum Command {
         /// Items per call (1..=40).
         #[arg(long, default_value_t = 40)]
         chunk_size: usize,
+        /// Continue an interrupted or killed import: rows with a final outcome in
+        /// --outcomes are skipped, the rest are sent (needs --outcomes).
+        #[arg(long, requires = "outcomes")]
+        resume: bool,
     },
     /// Write every tracking (auto-paged) as CSV or JSONL.
     Export {

@@ -2,8 +2,8 @@
 
 use tm_core::endpoints::carriers::{DetectCarrier, ListCarriers};
 use tm_core::endpoints::trackings::{
-    ChangeCarrier, CheckRemote, CreateTracking, DeleteTracking, GetStatusCounts, GetTracking,
-    GetTransitTimes, GetUserInfo, ListTrackings, RealtimeTracking, TrackAirCargo, UpdateTracking,
+    ChangeCarrier, CheckRemote, DeleteTracking, GetStatusCounts, GetTracking, GetTransitTimes,
+    GetUserInfo, ListTrackings, RealtimeTracking, TrackAirCargo, UpdateTracking,
 };
 use tm_core::models::{
     ListFilter, NewTracking, RealtimeQuery, RemoteCheck, Status, StatusCountFilter, Tracking,
@@ -74,9 +74,15 @@ pub(crate) fn new_tracking(key: Key, f: CreateFields) -> NewTracking {
 
 /// `tm create`.
 pub(crate) async fn create(c: &Client, key: Key, f: CreateFields) -> CliResult<Rendered> {
-    let created = c
-        .execute(&CreateTracking::new(new_tracking(key, f))?)
-        .await?;
+    // create_tracking settles an attempt whose answer was lost by reading the
+    // tracking back, so a lost answer is not reported as "already exists".
+    let created = c.create_tracking(new_tracking(key, f)).await?;
+    if created.recovered {
+        eprintln!(
+            "tm: the first answer was lost; reading back shows this call created the tracking"
+        );
+    }
+    let created = created.tracking;
     let mut t = Table::new(CREATED_COLUMNS);
     t.push(created_row(&created));
     Rendered::new(&created, t)

@@ -12,6 +12,8 @@ pub(crate) const EXIT_API: u8 = 1;
 pub(crate) const EXIT_USAGE: u8 = 2;
 /// Exit code: a bulk command failed for some items.
 pub(crate) const EXIT_PARTIAL: u8 = 3;
+/// Exit code: interrupted (Ctrl-C), as shells report SIGINT.
+pub(crate) const EXIT_INTERRUPTED: u8 = 130;
 
 /// What ended a command unsuccessfully.
 #[derive(Debug)]
@@ -29,6 +31,9 @@ pub(crate) enum CliError {
     /// Standard output was closed by the reader (e.g. `tm export | head`):
     /// stop quietly.
     BrokenPipe,
+    /// Stopped by Ctrl-C after finishing the calls in flight (exit 130); the
+    /// message says how to resume.
+    Interrupted(String),
 }
 
 impl CliError {
@@ -40,6 +45,7 @@ impl CliError {
             CliError::Core(_) | CliError::Runtime(_) => EXIT_API,
             CliError::Partial(_) => EXIT_PARTIAL,
             CliError::BrokenPipe => EXIT_OK,
+            CliError::Interrupted(_) => EXIT_INTERRUPTED,
         }
     }
 }
@@ -115,6 +121,7 @@ impl fmt::Display for CliError {
             CliError::Runtime(m) => f.write_str(m),
             CliError::Partial(m) => write!(f, "partial failure: {m}"),
             CliError::BrokenPipe => f.write_str("output closed"),
+            CliError::Interrupted(m) => write!(f, "interrupted: {m}"),
         }
     }
 }

@@ -168,6 +168,13 @@ fn read_csv(name: String, mut reader: impl Read) -> CliResult<InputFile> {
         }
         1 + newlines.partition_point(|&n| n < b) as u64
     };
+    // A quote that is never closed makes the CSV reader take the rest of the
+    // file as one field: rows would vanish into it without an error.
+    if let Some(line) = unterminated_quote_line(&data) {
+        return Err(CliError::Usage(format!(
+            "{name}: line {line}: a quoted field is never closed, so every row after it would be read as part of it; nothing was sent (fix the quote and retry)"
+        )));
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -224,6 +231,49 @@ fn read_csv(name: String, mut reader: impl Read) -> CliResult<InputFile> {
         columns: Some(columns),
         records,
     })
+}
+
+/// The line where a quoted field starts that is still open at the end of
+/// `data` (RFC 4180 quoting, as the CSV reader applies it: a quote opens a
+/// field only at its start; `""` inside is an escaped quote).
+fn unterminated_quote_line(data: &[u8]) -> Option<u64> {
+    let mut line = 1u64;
+    let mut at_field_start = true;
+    let mut open_since: Option<u64> = None;
+    let mut i = 0;
+    while i < data.len() {
+        let b = data[i];
+        if open_since.is_some() {
+            if b == b'"' {
+                if data.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    open_since = None;
+                }
+            } else if b == b'\n' {
+                line += 1;
+            }
+        } else {
+            match b {
+                b'"' if at_field_start => open_since = Some(line),
+                b',' => {
+                    at_field_start = true;
+                    i += 1;
+                    continue;
+                }
+                b'\n' => {
+                    line += 1;
+                    at_field_start = true;
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            at_field_start = false;
+        }
+        i += 1;
+    }
+    open_since
 }
 
 fn csv_reason(e: &csv::Error) -> String {
@@ -497,6 +547,22 @@ pub(crate) fn refs_from_args(items: &[String]) -> Vec<Parsed<TrackingRef>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_unterminated_quote_is_found_by_line() {
+        use super::unterminated_quote_line as f;
+        assert_eq!(f(b"a,b\n1,\"x\"\"y\"\n2,\"multi\nline\"\n"), None);
+        assert_eq!(f(b"a,b\n1,5\" box\n2,x\n"), None);
+        assert_eq!(f(b"a,b\n1,x\n2,\"open\n3,y\n4,z\n"), Some(3));
+        let err = super::read_from(
+            "f.csv".into(),
+            &b"tracking_number,carrier_code,title\nA1,ups,\"ok\"\nA2,ups,\"broken\nA3,ups,x\n"[..],
+            crate::cli::FileFormat::Csv,
+        )
+        .err()
+        .unwrap();
+        assert!(err.to_string().contains("line 3"), "{err}");
+    }
+
     use super::*;
 
     fn csv(text: &str) -> InputFile {

@@ -13,6 +13,7 @@ mod commands;
 mod error;
 mod input;
 mod output;
+mod resume;
 mod watch;
 mod webhook;
 
@@ -162,11 +163,15 @@ async fn dispatch(b: &Backend, command: Command, g: &Global) -> CliResult {
             outcomes,
             concurrency,
             chunk_size,
+            resume,
         } => {
-            return print_bulk(
-                g,
-                bulk::import(c, &file, outcomes.as_deref(), chunk_size, concurrency).await?,
-            )
+            let opts = bulk::ImportOptions {
+                outcomes: outcomes.as_deref(),
+                chunk_size,
+                concurrency,
+                resume,
+            };
+            return print_bulk(g, bulk::import(c, &file, opts).await?);
         }
         Command::Export {
             format,

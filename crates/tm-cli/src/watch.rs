@@ -183,7 +183,7 @@ pub(crate) async fn demo(
     };
     input.require_columns(input::REQUIRED_COLUMNS)?;
     let rows = input.parse(input::to_new_tracking);
-    let results = create_rows(c, rows, 40, 4).await;
+    let results = create_rows(c, rows, tm_core::batch::BatchOptions::default()).await;
     let summary = ImportSummary::of_rows(&results);
     let import_table = summary
         .table()

@@ -18,14 +18,16 @@ use crate::endpoints::trackings::{
 };
 use crate::error::{ApiErrorKind, Error, ValidationError};
 use crate::models::{CreatedTracking, ItemError, NewTracking, TrackingRef, TrackingUpdate};
+use crate::retry::may_have_landed;
 use crate::{Client, MAX_BATCH};
 
 /// What happened to one input item.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// Created. `recovered` is true when the create was retried after a
-    /// failure that may have landed and the service then answered 4016: the
-    /// earlier attempt created it (the tracking itself is then not returned).
+    /// Created. `recovered` is true when an attempt may have landed without
+    /// its answer being seen, and reading the tracking back showed it was
+    /// created at or after the first attempt was sent (by the server's clock):
+    /// this run created it (the tracking itself is then not returned).
     Created {
         /// The created tracking, as the service returned it.
         tracking: Option<CreatedTracking>,
@@ -49,7 +51,15 @@ pub enum Outcome {
         /// What went wrong.
         message: String,
     },
-    /// Not sent: the run stopped early (quota exhausted, authentication failed).
+    /// An attempt may have landed and reading back could not settle whether
+    /// the item was changed by this run (the read-back failed, or the
+    /// server's clock was never seen). Check before re-sending.
+    Unknown {
+        /// Why it could not be settled.
+        message: String,
+    },
+    /// Not sent: the run stopped early (quota exhausted, authentication
+    /// failed, interrupted).
     NotAttempted {
         /// Why the run stopped.
         reason: String,
@@ -59,7 +69,10 @@ pub enum Outcome {
 impl Outcome {
     /// True for created, already existed, updated, deleted, stopped.
     pub fn is_success(&self) -> bool {
-        !matches!(self, Outcome::Failed { .. } | Outcome::NotAttempted { .. })
+        !matches!(
+            self,
+            Outcome::Failed { .. } | Outcome::NotAttempted { .. } | Outcome::Unknown { .. }
+        )
     }
 
     /// Stable snake_case name of the outcome.
@@ -76,6 +89,7 @@ impl Outcome {
             Outcome::Deleted => "deleted",
             Outcome::Stopped => "stopped",
             Outcome::Failed { .. } => "failed",
+            Outcome::Unknown { .. } => "unknown",
             Outcome::NotAttempted { .. } => "not_attempted",
         }
     }
@@ -114,14 +128,24 @@ pub struct Progress {
     pub processed: usize,
     /// Of which succeeded.
     pub succeeded: usize,
-    /// Of which failed.
+    /// Of which failed (nothing was changed).
     pub failed: usize,
     /// Of which were not attempted.
     pub not_attempted: usize,
+    /// Of which could not be settled (may or may not have been applied).
+    pub unknown: usize,
 }
 
 /// A progress callback.
 pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// Called with the input positions of a chunk just before its first attempt
+/// is sent (a write-ahead hook: after a crash, these may have landed).
+pub type SendFn = Arc<dyn Fn(&[usize]) + Send + Sync>;
+
+/// Called with `(input position, outcome)` of every item of a chunk as soon
+/// as the chunk is settled, in completion order.
+pub type ChunkFn = Arc<dyn Fn(&[(usize, Outcome)]) + Send + Sync>;
 
 /// Settings of a batch run.
 #[derive(Clone)]
@@ -137,6 +161,13 @@ pub struct BatchOptions {
     pub stop_on_fatal: bool,
     /// Per-call settings (retry policy).
     pub call: CallOptions,
+    /// Called before each chunk is sent.
+    pub on_send: Option<SendFn>,
+    /// Called after each chunk is settled.
+    pub on_chunk: Option<ChunkFn>,
+    /// Set to stop sending (e.g. on Ctrl-C): chunks not yet sent become
+    /// [`Outcome::NotAttempted`]; calls in flight finish.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for BatchOptions {
@@ -147,6 +178,9 @@ impl Default for BatchOptions {
             progress: None,
             stop_on_fatal: true,
             call: CallOptions::default(),
+            on_send: None,
+            on_chunk: None,
+            cancel: None,
         }
     }
 }
@@ -159,6 +193,9 @@ impl fmt::Debug for BatchOptions {
             .field("progress", &self.progress.is_some())
             .field("stop_on_fatal", &self.stop_on_fatal)
             .field("call", &self.call)
+            .field("on_send", &self.on_send.is_some())
+            .field("on_chunk", &self.on_chunk.is_some())
+            .field("cancel", &self.cancel)
             .finish()
     }
 }
@@ -196,6 +233,7 @@ fn tally(p: &mut Progress, o: &Outcome) {
     match o {
         Outcome::Failed { .. } => p.failed += 1,
         Outcome::NotAttempted { .. } => p.not_attempted += 1,
+        Outcome::Unknown { .. } => p.unknown += 1,
         _ => p.succeeded += 1,
     }
 }
@@ -211,6 +249,9 @@ trait BatchOp: Send + Sync + 'static {
     fn split(
         response: <Self::Ep as Endpoint>::Response,
     ) -> (Vec<(TrackingRef, Outcome)>, Vec<ItemError>);
+    /// True when an item whose attempts may have landed is settled by
+    /// reading it back (creates).
+    const SETTLES: bool = false;
     /// The outcome of a per-item error.
     fn item_error(error: &ItemError, attempts: Attempts) -> Outcome {
         let _ = attempts;
@@ -228,6 +269,7 @@ struct DeleteOp;
 struct StopOp;
 
 impl BatchOp for CreateOp {
+    const SETTLES: bool = true;
     type Item = NewTracking;
     type Ep = BatchCreateTrackings;
     fn key(i: &NewTracking) -> TrackingRef {
@@ -258,9 +300,9 @@ impl BatchOp for CreateOp {
     }
     fn item_error(e: &ItemError, attempts: Attempts) -> Outcome {
         match (e.code, attempts.ambiguous) {
-            (4016, true) => Outcome::Created {
-                tracking: None,
-                recovered: true,
+            // Settled by reading back (see `settle`).
+            (4016, true) => Outcome::Unknown {
+                message: UNSETTLED.into(),
             },
             (4016, false) => Outcome::AlreadyExists,
             _ => Outcome::Failed {
@@ -357,6 +399,106 @@ fn is_fatal(kind: Option<ApiErrorKind>) -> bool {
     )
 }
 
+/// Placeholder of an item waiting to be settled by reading back.
+const UNSETTLED: &str = "an attempt may have landed; not settled yet";
+
+/// What reading a tracking back says about a create that may have landed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Settled {
+    /// It exists and was created at or after the first attempt was sent.
+    CreatedByUs,
+    /// It exists and is older than the first attempt.
+    Existed,
+    /// It does not exist.
+    Missing,
+    /// Cannot tell.
+    Unknown(String),
+}
+
+/// Reads `keys` back and settles each against `first_sent` (the client time
+/// before the first attempt).
+async fn settle(
+    client: &Client,
+    keys: &[TrackingRef],
+    first_sent: std::time::Duration,
+) -> Vec<Settled> {
+    client.settle_since(keys, None, first_sent).await
+}
+
+impl Client {
+    /// Reads `keys` back (one list call per 40) and tells, for each, whether
+    /// it exists and was created at or after `since` (server clock, Unix
+    /// seconds; `None`: the lower bound of the server's clock at the client
+    /// time `first_sent`, see [`Client::server_time_at_least`]).
+    pub async fn settle_since(
+        &self,
+        keys: &[TrackingRef],
+        since: Option<i64>,
+        first_sent: std::time::Duration,
+    ) -> Vec<Settled> {
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(MAX_BATCH) {
+            out.extend(settle_chunk(self, chunk, since, first_sent).await);
+        }
+        out
+    }
+}
+
+/// One list call for at most 40 keys.
+async fn settle_chunk(
+    client: &Client,
+    keys: &[TrackingRef],
+    since: Option<i64>,
+    first_sent: std::time::Duration,
+) -> Vec<Settled> {
+    use crate::endpoints::trackings::ListTrackings;
+    use crate::models::ListFilter;
+    let mut numbers: Vec<String> = keys.iter().map(|k| k.tracking_number.clone()).collect();
+    numbers.sort();
+    numbers.dedup();
+    let query = ListTrackings::new().limit(2000).and_then(|q| {
+        q.filter(ListFilter {
+            numbers,
+            ..ListFilter::default()
+        })
+    });
+    let page = match query {
+        Ok(q) => client.execute(&q).await,
+        Err(e) => Err(Error::Validation(e)),
+    };
+    let page = match page {
+        Ok(p) => p,
+        Err(e) => {
+            let why = format!("an attempt may have landed and reading it back failed: {e}");
+            return keys.iter().map(|_| Settled::Unknown(why.clone())).collect();
+        }
+    };
+    let since = since.or_else(|| client.server_time_at_least(first_sent));
+    keys.iter()
+        .map(|key| {
+            let found = page.items.iter().find(|t| {
+                same_key(
+                    &TrackingRef::new(t.carrier_code.clone(), t.tracking_number.clone()),
+                    key,
+                )
+            });
+            let Some(t) = found else {
+                return Settled::Missing;
+            };
+            match (t.created_at.as_ref().and_then(|c| c.unix_seconds()), since) {
+                (Some(created), Some(since)) if created >= since => Settled::CreatedByUs,
+                (Some(_), Some(_)) => Settled::Existed,
+                (None, _) => Settled::Unknown(
+                    "an attempt may have landed and the tracking read back has no created_at".into(),
+                ),
+                (_, None) => Settled::Unknown(
+                    "an attempt may have landed and the server's clock was never seen, so it cannot tell whether this run created it".into(),
+                ),
+            }
+        })
+        .collect()
+}
+
 /// Sends one chunk and gives every item of it exactly one outcome.
 async fn run_chunk<Op: BatchOp>(
     client: Client,
@@ -366,6 +508,17 @@ async fn run_chunk<Op: BatchOp>(
     stopped: Arc<AtomicBool>,
 ) -> Vec<ItemOutcome<Op::Item>> {
     let mut outcomes: Vec<Option<Outcome>> = vec![None; chunk.len()];
+    let cancelled = options
+        .cancel
+        .as_ref()
+        .is_some_and(|c| c.load(Ordering::Acquire));
+    if cancelled {
+        return finish(
+            chunk,
+            outcomes,
+            Some("interrupted before it was sent".into()),
+        );
+    }
     if stopped.load(Ordering::Acquire) {
         let reason = stop
             .lock()
@@ -403,7 +556,14 @@ async fn run_chunk<Op: BatchOp>(
                 return finish(chunk, outcomes, None);
             }
         };
+        if let Some(cb) = &options.on_send {
+            let sent: Vec<usize> = send_idx.iter().map(|&p| chunk[p].0).collect();
+            cb(&sent);
+        }
+        let first_sent = client.now();
         let (result, attempts) = client.execute_traced(&endpoint, &options.call).await;
+        // Items to read back: (position, outcome if it turns out missing).
+        let mut unsettled: Vec<(usize, Outcome)> = Vec::new();
         match result {
             Ok(response) => {
                 let (ok, errors) = Op::split(response);
@@ -439,12 +599,28 @@ async fn run_chunk<Op: BatchOp>(
                         kind: None,
                         message: "the response did not mention this item".into(),
                     });
+                    if let Outcome::Created {
+                        tracking: Some(t), ..
+                    } = &outcome
+                    {
+                        if let Some(secs) = t.created_at.as_ref().and_then(|c| c.unix_seconds()) {
+                            client.note_server_time(secs);
+                        }
+                    }
                     if options.stop_on_fatal {
                         if let Outcome::Failed { kind, message, .. } = &outcome {
                             if is_fatal(*kind) {
                                 request_stop(&stop, &stopped, message);
                             }
                         }
+                    }
+                    if matches!(&outcome, Outcome::Unknown { message } if message == UNSETTLED) {
+                        unsettled.push((
+                            p,
+                            Outcome::Unknown {
+                                message: "the service answered 4016 after an attempt that may have landed, but the tracking could not be read back".into(),
+                            },
+                        ));
                     }
                     outcomes[p] = Some(outcome);
                 }
@@ -454,9 +630,31 @@ async fn run_chunk<Op: BatchOp>(
                     request_stop(&stop, &stopped, &error.to_string());
                 }
                 let failed = Outcome::failed_from(&error);
+                let landed = attempts.ambiguous || may_have_landed(&error);
                 for &p in &send_idx {
+                    if Op::SETTLES && landed {
+                        unsettled.push((p, failed.clone()));
+                    }
                     outcomes[p] = Some(failed.clone());
                 }
+            }
+        }
+        if Op::SETTLES && !unsettled.is_empty() {
+            let keys: Vec<TrackingRef> = unsettled
+                .iter()
+                .map(|(p, _)| Op::key(&chunk[*p].1))
+                .collect();
+            let settled = settle(&client, &keys, first_sent).await;
+            for ((p, if_missing), s) in unsettled.into_iter().zip(settled) {
+                outcomes[p] = Some(match s {
+                    Settled::CreatedByUs => Outcome::Created {
+                        tracking: None,
+                        recovered: true,
+                    },
+                    Settled::Existed => Outcome::AlreadyExists,
+                    Settled::Missing => if_missing,
+                    Settled::Unknown(message) => Outcome::Unknown { message },
+                });
             }
         }
     }
@@ -514,7 +712,9 @@ where
                 stopped.clone(),
             )
         })
-        .buffered(concurrency);
+        // Chunks finish in any order, so a chunk that waits for a retry holds
+        // up only itself; input order is restored at the end.
+        .buffer_unordered(concurrency);
     let mut chunks = std::pin::pin!(chunks);
     while let Some(done) = chunks.next().await {
         for o in &done {
@@ -523,8 +723,14 @@ where
         if let Some(cb) = &options.progress {
             cb(&progress);
         }
+        if let Some(cb) = &options.on_chunk {
+            let settled: Vec<(usize, Outcome)> =
+                done.iter().map(|o| (o.index, o.outcome.clone())).collect();
+            cb(&settled);
+        }
         outcomes.extend(done);
     }
+    outcomes.sort_by_key(|o| o.index);
     BatchReport { outcomes }
 }
 
@@ -584,52 +790,87 @@ pub struct CreateResult {
 }
 
 impl Client {
-    /// Creates one tracking with retries. A 4016 on a retry whose earlier
-    /// attempt may have landed is reported as created (`recovered: true`, the
-    /// tracking read back with a GET), not as a failure; a 4016 on the first
-    /// attempt stays an [`ApiErrorKind::AlreadyExists`] error.
+    /// Creates one tracking with retries. When an attempt may have landed
+    /// without its answer being seen (timeout, broken connection, 5xx, or a
+    /// 4016 on a retry), the tracking is read back: created at or after the
+    /// first attempt (by the server's clock) → `Ok` with `recovered: true`;
+    /// older → an [`ApiErrorKind::AlreadyExists`] error; missing or not
+    /// readable → the call's own error.
     pub async fn create_tracking(&self, tracking: NewTracking) -> Result<CreateResult, Error> {
         use crate::endpoints::trackings::{CreateTracking, GetTracking};
-        let key = (
+        let key = TrackingRef::new(
             tracking.carrier_code.clone(),
             tracking.tracking_number.clone(),
         );
         let endpoint = CreateTracking::new(tracking)?;
+        let first_sent = self.now();
         let (result, attempts) = self
             .execute_traced(&endpoint, &CallOptions::default())
             .await;
-        match result {
-            Ok(tracking) => Ok(CreateResult {
-                tracking,
-                recovered: false,
-            }),
-            Err(e) if attempts.ambiguous && e.api_kind() == Some(ApiErrorKind::AlreadyExists) => {
-                let t = self.execute(&GetTracking::new(key.0, key.1)?).await?;
-                Ok(CreateResult {
-                    tracking: CreatedTracking {
-                        id: t.id,
-                        tracking_number: t.tracking_number,
-                        carrier_code: t.carrier_code,
-                        status: t.status,
-                        created_at: t.created_at,
-                        updated_at: t.updated_at,
-                        order_create_time: t.order_create_time,
-                        customer_email: t.customer_email,
-                        customer_name: t.customer_name,
-                        customer_phone: t.customer_phone,
-                        order_id: t.order_id,
-                        comment: t.comment,
-                        title: t.title,
-                        logistics_channel: t.logistics_channel,
-                        destination: None,
-                        destination_code: t.destination_code,
-                        archived: t.archived,
-                        extra: Default::default(),
-                    },
-                    recovered: true,
-                })
+        let e = match result {
+            Ok(tracking) => {
+                if let Some(secs) = tracking.created_at.as_ref().and_then(|c| c.unix_seconds()) {
+                    self.note_server_time(secs);
+                }
+                return Ok(CreateResult {
+                    tracking,
+                    recovered: false,
+                });
             }
-            Err(e) => Err(e),
+            Err(e) => e,
+        };
+        let exists = e.api_kind() == Some(ApiErrorKind::AlreadyExists);
+        let unsure = if exists {
+            attempts.ambiguous
+        } else {
+            attempts.ambiguous || may_have_landed(&e)
+        };
+        if !unsure {
+            return Err(e);
         }
+        match settle(self, std::slice::from_ref(&key), first_sent)
+            .await
+            .pop()
+        {
+            Some(Settled::CreatedByUs) => {}
+            Some(Settled::Existed) if !exists => return Err(Error::Api(crate::error::ApiError {
+                kind: ApiErrorKind::AlreadyExists,
+                code: 4016,
+                type_: "Conflict".into(),
+                message:
+                    "the tracking already exists (created before this call; the call itself failed)"
+                        .into(),
+                http_status: 200,
+                retry_after: None,
+                body: bytes::Bytes::new(),
+            })),
+            _ => return Err(e),
+        }
+        let t = self
+            .execute(&GetTracking::new(key.carrier_code, key.tracking_number)?)
+            .await?;
+        Ok(CreateResult {
+            tracking: CreatedTracking {
+                id: t.id,
+                tracking_number: t.tracking_number,
+                carrier_code: t.carrier_code,
+                status: t.status,
+                created_at: t.created_at,
+                updated_at: t.updated_at,
+                order_create_time: t.order_create_time,
+                customer_email: t.customer_email,
+                customer_name: t.customer_name,
+                customer_phone: t.customer_phone,
+                order_id: t.order_id,
+                comment: t.comment,
+                title: t.title,
+                logistics_channel: t.logistics_channel,
+                destination: None,
+                destination_code: t.destination_code,
+                archived: t.archived,
+                extra: Default::default(),
+            },
+            recovered: true,
+        })
     }
 }

@@ -17,9 +17,13 @@ use crate::error::{
     DecodeError, Error, Result,
 };
 use crate::models::Meta;
-use crate::ratelimit::{RateLimiter, RateLimits};
+use crate::ratelimit::{AdaptiveLimits, RateLimiter, RateLimits};
 use crate::retry::{may_have_landed, Decision, RetryPolicy};
 use crate::transport::{Transport, WireResponse};
+
+/// Longest `Retry-After` of a throttle that the learned limits may pace
+/// instead (one v2 window); a longer one is always waited for.
+const PACED_RETRY_AFTER: Duration = Duration::from_secs(1);
 
 /// Runs endpoints against a [`Transport`]. Cheap to clone; clones share the
 /// transport, the rate limiter and the settings, so one client can serve many
@@ -34,6 +38,16 @@ struct Inner {
     retry: RetryPolicy,
     limiter: Option<RateLimiter>,
     clock: Arc<dyn Clock>,
+    server_time: std::sync::Mutex<ServerTime>,
+}
+
+/// What the client last learned about the server's clock: a server time in
+/// Unix seconds and the client's monotonic time when it was seen. Times of
+/// created trackings (the server's data clock) win over `Date` headers.
+#[derive(Debug, Default, Clone, Copy)]
+struct ServerTime {
+    from_data: Option<(i64, Duration)>,
+    from_date: Option<(i64, Duration)>,
 }
 
 impl fmt::Debug for Client {
@@ -43,7 +57,15 @@ impl fmt::Debug for Client {
             .field("retry", &self.inner.retry)
             .field(
                 "rate_limits",
-                &self.inner.limiter.as_ref().map(RateLimiter::limits),
+                &self.inner.limiter.as_ref().and_then(RateLimiter::limits),
+            )
+            .field(
+                "adaptive_limits",
+                &self
+                    .inner
+                    .limiter
+                    .as_ref()
+                    .is_some_and(RateLimiter::is_adaptive),
             )
             .finish_non_exhaustive()
     }
@@ -55,6 +77,7 @@ pub struct ClientBuilder {
     transport: Arc<dyn Transport>,
     retry: RetryPolicy,
     rate_limits: Option<Option<RateLimits>>,
+    adaptive: Option<AdaptiveLimits>,
     clock: Option<Arc<dyn Clock>>,
 }
 
@@ -71,11 +94,26 @@ impl ClientBuilder {
         self
     }
 
-    /// Client-side rate limits: `Some` to apply them, `None` to turn them off.
+    /// Static client-side rate limits: `Some` to apply them, `None` for none.
     /// Default: what the transport suggests (the v2 limits for the real API).
+    /// Adaptive limits (learned from `429`) stay on unless
+    /// [`ClientBuilder::adaptive_limits`] turns them off; `rate_limits(None)`
+    /// together with `adaptive_limits(None)` sends without any limit.
     pub fn rate_limits(mut self, limits: Option<RateLimits>) -> Self {
         self.rate_limits = Some(limits);
         self
+    }
+
+    /// Limits learned from `429` answers on any host (default: on, with
+    /// [`AdaptiveLimits::default`]); `None` turns learning off.
+    pub fn adaptive_limits(mut self, adaptive: Option<AdaptiveLimits>) -> Self {
+        self.adaptive = adaptive;
+        self
+    }
+
+    /// No client-side limits at all, static or learned.
+    pub fn unlimited(self) -> Self {
+        self.rate_limits(None).adaptive_limits(None)
     }
 
     /// The clock for backoff waits and rate limits (tests use
@@ -93,12 +131,21 @@ impl ClientBuilder {
         let limits = self
             .rate_limits
             .unwrap_or_else(|| self.transport.default_rate_limits());
+        let limiter = (limits.is_some() || self.adaptive.is_some()).then(|| {
+            RateLimiter::with(
+                limits,
+                self.adaptive,
+                self.transport.limit_scope(),
+                clock.clone(),
+            )
+        });
         Client {
             inner: Arc::new(Inner {
-                limiter: limits.map(|l| RateLimiter::new(l, clock.clone())),
+                limiter,
                 transport: self.transport,
                 retry: self.retry,
                 clock,
+                server_time: Default::default(),
             }),
         }
     }
@@ -176,6 +223,7 @@ impl Client {
             transport,
             retry: RetryPolicy::default(),
             rate_limits: None,
+            adaptive: Some(AdaptiveLimits::default()),
             clock: None,
         }
     }
@@ -190,9 +238,14 @@ impl Client {
         &self.inner.retry
     }
 
-    /// The client-side rate limits in force, if any.
+    /// The static client-side rate limits in force, if any.
     pub fn rate_limits(&self) -> Option<RateLimits> {
-        self.inner.limiter.as_ref().map(RateLimiter::limits)
+        self.inner.limiter.as_ref().and_then(RateLimiter::limits)
+    }
+
+    /// The client's limiter (static and learned limits), if any.
+    pub fn rate_limiter(&self) -> Option<&RateLimiter> {
+        self.inner.limiter.as_ref()
     }
 
     /// Sends `endpoint` (with retries) and decodes its `data`.
@@ -225,16 +278,27 @@ impl Client {
         let started = self.inner.clock.now();
         let mut attempts = Attempts::default();
         loop {
-            if let Some(limiter) = &self.inner.limiter {
-                limiter.acquire(endpoint.class()).await;
-            }
+            let permit = match &self.inner.limiter {
+                Some(limiter) => Some(limiter.acquire(endpoint.class()).await),
+                None => None,
+            };
             attempts.count += 1;
             // The request never holds the key (transports add it), so it can be logged.
             tracing::debug!(method = %request.method, path = %request.path, attempt = attempts.count, "tm: sending");
             let result = match self.inner.transport.send(request.clone()).await {
-                Ok(wire) => decode_response::<E::Response>(&wire),
+                Ok(mut wire) => {
+                    wire.body = self.inner.transport.scrub(wire.body);
+                    self.note_date_header(&wire.headers);
+                    decode_response::<E::Response>(&wire)
+                }
                 Err(e) => Err(Error::Transport(e)),
             };
+            let mut paced = false;
+            if let (Some(limiter), Some(permit)) = (&self.inner.limiter, permit) {
+                let throttled =
+                    matches!(&result, Err(e) if e.api_kind() == Some(ApiErrorKind::RateLimited));
+                paced = limiter.observe(permit, throttled);
+            }
             let error = match result {
                 Ok(v) => return (Ok(v), attempts),
                 Err(e) => e,
@@ -246,6 +310,13 @@ impl Client {
                     return (Err(error), attempts);
                 }
                 Decision::RetryAfter(wait) => {
+                    // A throttle the limiter explains is retried at its next
+                    // free slot (the limiter waits before the next attempt).
+                    let wait = if paced && wait <= PACED_RETRY_AFTER {
+                        Duration::ZERO
+                    } else {
+                        wait
+                    };
                     tracing::info!(path = %request.path, attempt = attempts.count, ?wait, error = %error, "tm: retrying");
                     attempts.ambiguous |= may_have_landed(&error);
                     if !wait.is_zero() {
@@ -260,10 +331,70 @@ impl Client {
     /// status or body. Only transport failures are errors. No retries.
     pub async fn execute_raw<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<RawResponse> {
         let request = endpoint.to_wire()?;
-        if let Some(limiter) = &self.inner.limiter {
-            limiter.acquire(endpoint.class()).await;
+        let permit = match &self.inner.limiter {
+            Some(limiter) => Some(limiter.acquire(endpoint.class()).await),
+            None => None,
+        };
+        let mut wire = self.inner.transport.send(request).await?;
+        wire.body = self.inner.transport.scrub(wire.body);
+        if let (Some(limiter), Some(permit)) = (&self.inner.limiter, permit) {
+            let _ = limiter.observe(permit, wire.status == StatusCode::TOO_MANY_REQUESTS);
         }
-        Ok(self.inner.transport.send(request).await?.into())
+        Ok(wire.into())
+    }
+
+    /// The client's monotonic time (its clock's `now`).
+    pub fn now(&self) -> Duration {
+        self.inner.clock.now()
+    }
+
+    /// Records a server time (Unix seconds) seen in data the server created
+    /// just now, e.g. the `created_at` of a tracking it returned.
+    pub fn note_server_time(&self, unix_seconds: i64) {
+        let now = self.inner.clock.now();
+        let mut st = self
+            .inner
+            .server_time
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        st.from_data = Some((unix_seconds, now));
+    }
+
+    fn note_date_header(&self, headers: &HeaderMap) {
+        let Some(date) = headers
+            .get(http::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+        else {
+            return;
+        };
+        let Ok(secs) = date.duration_since(SystemTime::UNIX_EPOCH) else {
+            return;
+        };
+        let now = self.inner.clock.now();
+        let mut st = self
+            .inner
+            .server_time
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        st.from_date = Some((secs.as_secs() as i64, now));
+    }
+
+    /// A lower bound of the server's clock (Unix seconds) at the client time
+    /// `at` (from [`Client::now`]), from the last server time seen; `None`
+    /// when none was seen. Never later than the truth, as long as the
+    /// server's clock runs no faster than the client's: a frozen simulator
+    /// clock gives a bound that is merely lower.
+    pub fn server_time_at_least(&self, at: Duration) -> Option<i64> {
+        let st = *self
+            .inner
+            .server_time
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let (server, seen) = st.from_data.or(st.from_date)?;
+        let since = seen.saturating_sub(at).as_secs_f64().ceil() as i64;
+        // One second for the granularity of both times.
+        Some(server - since - 1)
     }
 
     /// Waits `duration` on the client's clock (used by helpers that poll).

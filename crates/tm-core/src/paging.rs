@@ -1,5 +1,8 @@
 //! Auto-paging over `GET /trackings/get`.
 
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+
 use futures::stream::{self, Stream, StreamExt};
 
 use crate::endpoints::trackings::ListTrackings;
@@ -9,15 +12,26 @@ use crate::Client;
 
 /// Fetches the pages of a list query one by one, on demand.
 ///
-/// It stops after the page that reaches `total`, after an empty page, or — if
-/// the server ignored the page number — once it has fetched more pages than
-/// `total` allows, so it can never loop forever.
+/// It stops after the page that reaches `total`, after an empty page, after
+/// a page that brings no tracking it has not seen already (a server that
+/// ignores the page number, whatever `total` it claims), or once it has
+/// fetched more pages than `total` allows, so it can never loop forever.
 #[derive(Debug, Clone)]
 pub struct Pager {
     client: Client,
     query: ListTrackings,
     next: Option<u32>,
     max_pages: Option<u64>,
+    /// Hashes of the trackings seen so far (id, carrier and number).
+    seen: HashSet<u64>,
+}
+
+fn identity(t: &Tracking) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    t.id.hash(&mut h);
+    t.carrier_code.to_ascii_lowercase().hash(&mut h);
+    t.tracking_number.to_ascii_uppercase().hash(&mut h);
+    h.finish()
 }
 
 impl Pager {
@@ -29,6 +43,7 @@ impl Pager {
             query,
             next,
             max_pages: None,
+            seen: HashSet::new(),
         }
     }
 
@@ -37,8 +52,19 @@ impl Pager {
         let Some(query) = self.next_query() else {
             return Ok(None);
         };
-        let page = self.client.execute(&query).await?;
-        self.record(query.page_number(), page.total, page.items.len());
+        let mut page = self.client.execute(&query).await?;
+        let fresh = self.record(
+            query.page_number(),
+            page.total,
+            page.items.iter().map(identity),
+        );
+        if !page.items.is_empty() && !fresh.contains(&true) {
+            return Ok(None);
+        }
+        // Trackings already seen (a page repeated, or items that moved) are
+        // dropped, so every tracking comes out once.
+        let mut fresh = fresh.into_iter();
+        page.items.retain(|_| fresh.next().unwrap_or(false));
         Ok(Some(page))
     }
 
@@ -49,16 +75,28 @@ impl Pager {
         self.next.map(|n| self.query.at_page(n))
     }
 
-    /// Records a fetched page (its number, `total` and item count) and decides
-    /// which page comes next, if any.
-    pub fn record(&mut self, page_no: u32, total: u64, items: usize) {
+    /// Records a fetched page — its number, `total`, and one identity per item
+    /// (any stable hash of the item: [`Pager::next_page`] hashes id, carrier and
+    /// number; a caller holding raw JSON may hash its bytes) — and decides which
+    /// page comes next, if any. Returns, per item, whether it is new; a page
+    /// that brings nothing new ends the paging, whatever `total` says.
+    pub fn record(
+        &mut self,
+        page_no: u32,
+        total: u64,
+        identities: impl IntoIterator<Item = u64>,
+    ) -> Vec<bool> {
+        let fresh: Vec<bool> = identities
+            .into_iter()
+            .map(|id| self.seen.insert(id))
+            .collect();
         let limit = u64::from(self.query.page_size());
         let first = u64::from(self.query.page_number());
         let cap = *self
             .max_pages
             .get_or_insert(first.saturating_add(total.div_ceil(limit)));
         let fetched_through = u64::from(page_no);
-        self.next = if items == 0
+        self.next = if !fresh.contains(&true)
             || fetched_through.saturating_mul(limit) >= total
             || fetched_through >= cap
         {
@@ -66,6 +104,7 @@ impl Pager {
         } else {
             page_no.checked_add(1)
         };
+        fresh
     }
 
     /// The pages as a stream.

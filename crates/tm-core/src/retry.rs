@@ -53,7 +53,13 @@ pub fn classify(error: &Error) -> Retryable {
 pub fn may_have_landed(error: &Error) -> bool {
     match error {
         Error::Transport(t) => {
-            matches!(t.kind, TransportErrorKind::Timeout | TransportErrorKind::Io)
+            // A body too large to read is still an answer: the call was applied.
+            matches!(
+                t.kind,
+                TransportErrorKind::Timeout
+                    | TransportErrorKind::Io
+                    | TransportErrorKind::BodyTooLarge
+            )
         }
         Error::Api(e) => e.kind == ApiErrorKind::Server,
         Error::Decode(_) => true,

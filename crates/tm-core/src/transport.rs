@@ -176,6 +176,8 @@ pub enum TransportErrorKind {
     Io,
     /// The request could not be built (bad URL, bad header value).
     Request,
+    /// The response body was longer than the transport's cap.
+    BodyTooLarge,
     /// Anything else.
     Other,
 }
@@ -187,6 +189,7 @@ impl fmt::Display for TransportErrorKind {
             Self::Timeout => "timed out",
             Self::Io => "connection broken",
             Self::Request => "request could not be built",
+            Self::BodyTooLarge => "response body too large",
             Self::Other => "transport error",
         })
     }
@@ -209,6 +212,47 @@ pub trait Transport: Send + Sync + fmt::Debug {
     fn default_rate_limits(&self) -> Option<crate::ratelimit::RateLimits> {
         None
     }
+
+    /// Who the server counts rate limits for: the same scope for every
+    /// transport of one API key and base URL, so their clients share one
+    /// limiter in this process. `None` (the default): not shared.
+    fn limit_scope(&self) -> Option<crate::ratelimit::LimitScope> {
+        None
+    }
+
+    /// Removes this transport's secret (the API key) from text the server
+    /// sent back, before the client decodes, stores or shows it. The default
+    /// leaves `body` as it is (transports without a secret).
+    fn scrub(&self, body: Bytes) -> Bytes {
+        body
+    }
+}
+
+/// Secrets shorter than this are not searched for by [`scrub_bytes`]: a short
+/// test key (`"k"`, `"test"`) occurs in ordinary text, and replacing it would
+/// rewrite the server's answer. Real v2 keys are 32 characters or more.
+pub const MIN_SCRUBBED_SECRET: usize = 12;
+
+/// `haystack` with every occurrence of `secret` replaced by
+/// `** redacted **` (unchanged, without copying, when there is none, or when
+/// `secret` is shorter than [`MIN_SCRUBBED_SECRET`]). The replacement holds no
+/// quote or backslash, so JSON stays JSON.
+pub fn scrub_bytes(haystack: Bytes, secret: &[u8]) -> Bytes {
+    if secret.len() < MIN_SCRUBBED_SECRET || !haystack.windows(secret.len()).any(|w| w == secret) {
+        return haystack;
+    }
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut i = 0;
+    while i < haystack.len() {
+        if haystack[i..].starts_with(secret) {
+            out.extend_from_slice(b"** redacted **");
+            i += secret.len();
+        } else {
+            out.push(haystack[i]);
+            i += 1;
+        }
+    }
+    Bytes::from(out)
 }
 
 #[async_trait]
@@ -219,6 +263,14 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
 
     fn default_rate_limits(&self) -> Option<crate::ratelimit::RateLimits> {
         (**self).default_rate_limits()
+    }
+
+    fn limit_scope(&self) -> Option<crate::ratelimit::LimitScope> {
+        (**self).limit_scope()
+    }
+
+    fn scrub(&self, body: Bytes) -> Bytes {
+        (**self).scrub(body)
     }
 }
 
@@ -236,5 +288,27 @@ mod tests {
             "/trackings/get?numbers=A1%2CB%202&lang=en"
         );
         assert_eq!(encode_path_segment("a/b?c"), "a%2Fb%3Fc");
+    }
+
+    #[test]
+    fn scrub_replaces_every_occurrence() {
+        let b = Bytes::from_static(b"{\"message\":\"bad key SECRET-1 (SECRET-1)\"}");
+        let out = scrub_bytes(b.clone(), b"SECRET-1");
+        assert_eq!(out, b, "shorter than MIN_SCRUBBED_SECRET: left alone");
+        let b = Bytes::from_static(b"{\"message\":\"bad key SECRET-1234567 (SECRET-1234567)\"}");
+        let out = scrub_bytes(b, b"SECRET-1234567");
+        assert_eq!(
+            &out[..],
+            b"{\"message\":\"bad key ** redacted ** (** redacted **)\"}"
+        );
+        let clean = Bytes::from_static(b"nothing here");
+        assert_eq!(scrub_bytes(clean.clone(), b"SECRET-1234567"), clean);
+    }
+
+    #[test]
+    fn a_short_test_key_never_rewrites_an_answer() {
+        // Key "k" must not turn `"tracking_number"` into `"trac** redacted **ing_number"`.
+        let b = Bytes::from_static(b"{\"tracking_number\":\"k1\"}");
+        assert_eq!(scrub_bytes(b.clone(), b"k"), b);
     }
 }

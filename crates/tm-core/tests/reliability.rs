@@ -185,8 +185,15 @@ fn a_retried_create_reports_recovery_through_attempts() {
 #[test]
 fn create_tracking_reports_a_recovered_create_as_created() {
     let t = RecordingTransport::new();
-    t.push(status(503, Some("0"), ""));
+    // The 503 carries the server's clock (Date); the read-back shows a
+    // tracking created after it, so this call created it.
+    let mut first = status(503, Some("0"), "").unwrap();
+    first
+        .headers
+        .insert("date", "Mon, 05 Jan 2026 07:59:59 GMT".parse().unwrap());
+    t.push(Ok(first));
     t.push_json(200, r#"{"meta":{"code":4016,"type":"Bad Request","message":"Tracking already exists."},"data":[]}"#);
+    t.push_data(200, r#"{"page":1,"limit":2000,"total":1,"items":[{"id":"abc","tracking_number":"1Z999AA10123456784","carrier_code":"ups","status":"pending","created_at":"2026-01-05T08:00:00+00:00"}]}"#);
     t.push_data(200, r#"{"id":"abc","tracking_number":"1Z999AA10123456784","carrier_code":"ups","status":"pending","created_at":"2026-01-05T08:00:00+00:00"}"#);
     let client = Client::builder(t.clone())
         .clock(Arc::new(ManualClock::new()))
@@ -197,9 +204,27 @@ fn create_tracking_reports_a_recovered_create_as_created() {
     assert!(created.recovered);
     assert_eq!(created.tracking.id, "abc");
     let sent = t.requests();
-    assert_eq!(sent.len(), 3);
-    assert_eq!(sent[2].method, http::Method::GET);
-    assert_eq!(sent[2].path, "/trackings/ups/1Z999AA10123456784");
+    assert_eq!(sent.len(), 4);
+    assert_eq!(sent[2].path, "/trackings/get");
+    assert_eq!(sent[3].method, http::Method::GET);
+    assert_eq!(sent[3].path, "/trackings/ups/1Z999AA10123456784");
+
+    // The same, but the tracking is a year older than the call: it existed.
+    let t = RecordingTransport::new();
+    let mut first = status(503, Some("0"), "").unwrap();
+    first
+        .headers
+        .insert("date", "Mon, 05 Jan 2026 07:59:59 GMT".parse().unwrap());
+    t.push(Ok(first));
+    t.push_json(200, r#"{"meta":{"code":4016,"type":"Bad Request","message":"Tracking already exists."},"data":[]}"#);
+    t.push_data(200, r#"{"page":1,"limit":2000,"total":1,"items":[{"id":"abc","tracking_number":"1Z999AA10123456784","carrier_code":"ups","status":"pending","created_at":"2025-01-05T08:00:00+00:00"}]}"#);
+    let client = Client::builder(t.clone())
+        .clock(Arc::new(ManualClock::new()))
+        .build();
+    let err = rt()
+        .block_on(client.create_tracking(NewTracking::new("ups", "1Z999AA10123456784")))
+        .unwrap_err();
+    assert_eq!(err.api_kind(), Some(ApiErrorKind::AlreadyExists));
 
     // A 4016 on the first attempt is a plain "already exists" error.
     let t = RecordingTransport::new();
@@ -247,6 +272,8 @@ fn rate_limited_client_spaces_list_calls() {
 #[derive(Debug, Default)]
 struct FlakyBatchServer {
     stored: Mutex<Vec<TrackingRef>>,
+    /// Server-clock creation time (Unix seconds) of each stored key.
+    created: Mutex<Vec<i64>>,
     calls: Mutex<u64>,
     fail_every: u64,
     lose_after_apply_every: u64,
@@ -260,6 +287,33 @@ impl Transport for FlakyBatchServer {
             *c += 1;
             *c
         };
+        // The server's clock: one second per call, well after the preloaded keys.
+        let now = 1_800_000_000 + n as i64;
+        let rfc = |secs: i64| {
+            chrono::DateTime::from_timestamp(secs, 0)
+                .unwrap()
+                .to_rfc3339()
+        };
+        if req.method == http::Method::GET {
+            // The read-back: `GET /trackings/get?numbers=…`.
+            let numbers: Vec<String> = req
+                .query
+                .iter()
+                .find(|(k, _)| k == "numbers")
+                .map(|(_, v)| v.split(',').map(str::to_owned).collect())
+                .unwrap_or_default();
+            let stored = self.stored.lock().unwrap();
+            let created = self.created.lock().unwrap();
+            let items: Vec<serde_json::Value> = stored
+                .iter()
+                .zip(created.iter())
+                .filter(|(k, _)| numbers.contains(&k.tracking_number))
+                .map(|(k, c)| serde_json::json!({"id": "x", "tracking_number": k.tracking_number, "carrier_code": k.carrier_code, "status": "pending", "created_at": rfc(*c)}))
+                .collect();
+            let body = serde_json::json!({"meta": {"code": 200, "type": "Success", "message": "Success"},
+                "data": {"page": 1, "limit": 2000, "total": items.len(), "count": items.len(), "items": items}});
+            return status(200, None, &body.to_string());
+        }
         if self.fail_every > 0 && n % self.fail_every == 0 {
             return status(503, Some("0"), "");
         }
@@ -276,8 +330,9 @@ impl Transport for FlakyBatchServer {
                 if stored.contains(&key) {
                     errors.push(serde_json::json!({"tracking_number": key.tracking_number, "carrier_code": key.carrier_code, "code": 4016, "message": "Tracking already exists."}));
                 } else {
-                    added.push(serde_json::json!({"id": "x", "tracking_number": key.tracking_number, "carrier_code": key.carrier_code, "status": "pending"}));
+                    added.push(serde_json::json!({"id": "x", "tracking_number": key.tracking_number, "carrier_code": key.carrier_code, "status": "pending", "created_at": rfc(now)}));
                     stored.push(key);
+                    self.created.lock().unwrap().push(now);
                 }
             }
         }
@@ -308,6 +363,7 @@ fn batch_create_accounts_for_every_item_under_faults() {
             .lock()
             .unwrap()
             .push(TrackingRef::new("ups", format!("PRE{i:05}")));
+        server.created.lock().unwrap().push(1_700_000_000);
     }
     let client = Client::builder_arc(server.clone())
         .clock(Arc::new(ManualClock::new()))
@@ -347,9 +403,14 @@ fn batch_create_accounts_for_every_item_under_faults() {
         .filter(|o| matches!(o.outcome, Outcome::Created { .. }))
         .count();
     assert_eq!(created, 1000);
+    // The preloaded ones are never reported created, even after a lost answer.
+    for o in &report.outcomes[1000..1010] {
+        assert_eq!(o.outcome, Outcome::AlreadyExists, "{:?}", o.item);
+    }
     let p = report.progress();
     assert_eq!(p.processed, items.len());
     assert_eq!(p.failed, 1);
+    assert_eq!(p.unknown, 0);
     assert!(matches!(
         report.outcomes[1010].outcome,
         Outcome::Failed { .. }
@@ -366,7 +427,7 @@ fn batch_create_accounts_for_every_item_under_faults() {
 }
 
 #[test]
-fn batch_with_every_call_failing_reports_every_item_failed() {
+fn batch_with_every_call_failing_reports_every_item_unknown() {
     let t = RecordingTransport::new();
     for _ in 0..1000 {
         t.push(status(503, Some("1"), ""));
@@ -381,11 +442,13 @@ fn batch_with_every_call_failing_reports_every_item_failed() {
         .collect();
     let report = rt().block_on(client.create_many(stream::iter(items), &BatchOptions::default()));
     assert_eq!(report.outcomes.len(), 100);
+    // A 503 may come after the service applied the call, and the read-back
+    // fails too: nothing can say whether the items exist.
     for o in &report.outcomes {
         match &o.outcome {
-            Outcome::Failed { code, kind, .. } => {
-                assert_eq!(*code, Some(503));
-                assert_eq!(*kind, Some(ApiErrorKind::Server));
+            Outcome::Unknown { message } => {
+                assert!(message.contains("reading it back failed"), "{message}");
+                assert!(message.contains("503"), "{message}");
             }
             other => panic!("unexpected {other:?}"),
         }
@@ -422,4 +485,24 @@ fn quota_exhaustion_stops_the_run_and_marks_the_rest_not_attempted() {
         .iter()
         .all(|o| matches!(o.outcome, Outcome::NotAttempted { .. })));
     assert_eq!(t.requests().len(), 1);
+}
+
+#[test]
+fn paging_stops_when_a_page_brings_nothing_new_whatever_total_says() {
+    let t = RecordingTransport::new();
+    // A server that ignores `page` and claims a billion matches.
+    let page = r#"{"meta":{"code":200,"type":"Success","message":"Success"},"data":{"page":1,"limit":2,"total":"1000000000","count":2,"items":[{"id":"a","tracking_number":"A1","carrier_code":"ups","status":"pending"},{"id":"b","tracking_number":"B1","carrier_code":"ups","status":"pending"}]}}"#;
+    for _ in 0..5 {
+        t.push_json(200, page);
+    }
+    let client = Client::builder(t.clone())
+        .clock(Arc::new(ManualClock::new()))
+        .unlimited()
+        .build();
+    let mut pager = client.pager(ListTrackings::new().limit(2).unwrap());
+    let first = rt().block_on(pager.next_page()).unwrap().unwrap();
+    assert_eq!(first.items.len(), 2);
+    assert!(rt().block_on(pager.next_page()).unwrap().is_none());
+    assert!(rt().block_on(pager.next_page()).unwrap().is_none());
+    assert_eq!(t.requests().len(), 2);
 }

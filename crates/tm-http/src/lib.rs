@@ -31,6 +31,7 @@ use std::fmt;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use bytes::{Bytes, BytesMut};
 use http::header::{HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
 use http::HeaderName;
 use tm_core::{
@@ -45,6 +46,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Default time allowed for a whole request: connect, send, and read the full body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Default cap on a response body: 64 MiB (a v2 page of 2,000 trackings is a few MiB).
+pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
 
 /// Default `User-Agent`: `tm/<crate version>`.
 pub const DEFAULT_USER_AGENT: &str = concat!("tm/", env!("CARGO_PKG_VERSION"));
@@ -125,6 +129,7 @@ pub struct HttpTransportBuilder {
     proxy: Option<String>,
     user_agent: String,
     client: Option<reqwest::Client>,
+    max_body: usize,
 }
 
 impl fmt::Debug for HttpTransportBuilder {
@@ -185,6 +190,14 @@ impl HttpTransportBuilder {
         self
     }
 
+    /// Largest response body read, in bytes (default [`DEFAULT_MAX_BODY`],
+    /// 64 MiB). A longer body ends the call with a
+    /// [`TransportErrorKind::BodyTooLarge`] error instead of filling memory.
+    pub fn max_body(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
     /// Checks the options and builds the transport.
     pub fn build(self) -> Result<HttpTransport, BuildError> {
         let key = self.key.map_err(BuildError::InvalidApiKey)?;
@@ -238,6 +251,7 @@ impl HttpTransportBuilder {
             timeout: self.timeout,
             proxy: self.proxy.as_deref().map(redact_url_userinfo),
             custom_client,
+            max_body: self.max_body,
         })
     }
 }
@@ -256,6 +270,7 @@ pub struct HttpTransport {
     /// Proxy URL with any password redacted (for `Debug` only).
     proxy: Option<String>,
     custom_client: bool,
+    max_body: usize,
 }
 
 impl fmt::Debug for HttpTransport {
@@ -267,6 +282,7 @@ impl fmt::Debug for HttpTransport {
             .field("proxy", &self.proxy)
             .field("user_agent", &self.user_agent)
             .field("custom_client", &self.custom_client)
+            .field("max_body", &self.max_body)
             .field("api_key", &REDACTED)
             .finish()
     }
@@ -285,6 +301,7 @@ impl HttpTransport {
             proxy: None,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             client: None,
+            max_body: DEFAULT_MAX_BODY,
         }
     }
 
@@ -318,6 +335,41 @@ impl HttpTransport {
         }
         url.push_str(&pq);
         url
+    }
+
+    /// The largest response body read.
+    pub fn max_body(&self) -> usize {
+        self.max_body
+    }
+
+    /// Reads the body chunk by chunk, refusing more than `max_body` bytes.
+    async fn read_body(&self, mut response: reqwest::Response) -> Result<Bytes, TransportError> {
+        let too_large = |n: u64| {
+            TransportError::new(
+                TransportErrorKind::BodyTooLarge,
+                format!(
+                    "the response body is larger than the {} byte limit ({n} bytes or more)",
+                    self.max_body
+                ),
+            )
+        };
+        if let Some(len) = response.content_length() {
+            if len > self.max_body as u64 {
+                return Err(too_large(len));
+            }
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.map_error(e))? {
+            if body.len() + chunk.len() > self.max_body {
+                return Err(too_large((body.len() + chunk.len()) as u64));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+
+    fn key_text(&self) -> &str {
+        self.key_header.to_str().unwrap_or("")
     }
 
     fn map_error(&self, e: reqwest::Error) -> TransportError {
@@ -381,7 +433,7 @@ impl HttpTransport {
         let response = builder.send().await.map_err(|e| self.map_error(e))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| self.map_error(e))?;
+        let body = self.read_body(response).await?;
         Ok(WireResponse {
             status,
             headers,
@@ -413,6 +465,20 @@ impl Transport for HttpTransport {
             .unwrap_or_default();
         host.eq_ignore_ascii_case("api.trackingmore.com")
             .then_some(tm_core::RateLimits::V2)
+    }
+
+    /// The key, should a server echo it, becomes `** redacted **`.
+    fn scrub(&self, body: Bytes) -> Bytes {
+        tm_core::transport::scrub_bytes(body, self.key_header.as_bytes())
+    }
+
+    /// One scope per key and base URL: every client of this key at this URL
+    /// in the process shares one limiter.
+    fn limit_scope(&self) -> Option<tm_core::ratelimit::LimitScope> {
+        Some(tm_core::ratelimit::LimitScope::of(
+            self.key_text(),
+            &self.base_url,
+        ))
     }
 }
 

@@ -501,3 +501,77 @@ async fn prebuilt_client_is_used() {
     assert_eq!(r.headers["trackingmore-api-key"], KEY);
     assert!(r.headers["user-agent"].to_str().unwrap().starts_with("tm/"));
 }
+
+// ---------------------------------------------------------------- bounded bodies
+
+/// A raw server that sends headers, then chunks of JSON-ish bytes forever.
+async fn endless_body_server() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut s, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+                if s.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = format!("{:x}\r\n{}\r\n", 8192, "[".repeat(8192));
+                while s.write_all(chunk.as_bytes()).await.is_ok() {}
+            });
+        }
+    });
+    format!("http://{addr}/v2")
+}
+
+#[tokio::test]
+async fn an_endless_body_ends_in_a_typed_error_at_the_cap() {
+    let url = endless_body_server().await;
+    let t = HttpTransport::builder(KEY)
+        .base_url(url)
+        .timeout(Duration::from_secs(20))
+        .max_body(1024 * 1024)
+        .build()
+        .unwrap();
+    assert_eq!(t.max_body(), 1024 * 1024);
+    let err = t
+        .send(WireRequest::new(Method::GET, "/userinfo"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, TransportErrorKind::BodyTooLarge, "{err}");
+    assert!(err.message.contains("1048576 byte limit"), "{err}");
+    // A declared length over the cap is refused before reading.
+    let server = serve(|_req| json(200, &"x".repeat(4096))).await;
+    let t = HttpTransport::builder(KEY)
+        .base_url(server.base_url())
+        .max_body(100)
+        .build()
+        .unwrap();
+    let err = t
+        .send(WireRequest::new(Method::GET, "/userinfo"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, TransportErrorKind::BodyTooLarge);
+    assert_eq!(tm_http::DEFAULT_MAX_BODY, 64 * 1024 * 1024);
+}
+
+#[tokio::test]
+async fn an_echoed_key_is_scrubbed_from_errors() {
+    let server = serve(|_req| {
+        json(
+            200,
+            &envelope_error(4001, "Unauthorized", &format!("unknown key {KEY}")),
+        )
+    })
+    .await;
+    let client = Client::builder(transport(&server.base_url())).build();
+    let err = client.execute(&GetUserInfo).await.unwrap_err();
+    assert_no_key(&err.to_string());
+    assert_no_key(&format!("{err:?}"));
+    assert!(err.to_string().contains("redacted"), "{err}");
+}

@@ -83,6 +83,7 @@ pub(crate) fn outcomes<T>(report: BatchReport<T>, key: fn(&T) -> TrackingRef) ->
                     o.message = Some(message);
                 }
                 Outcome::NotAttempted { reason } => o.message = Some(reason),
+                Outcome::Unknown { message } => o.message = Some(message),
                 _ => {}
             }
             o

@@ -57,6 +57,16 @@ impl<T: DeserializeOwned> Lazy<T> {
         }
     }
 
+    /// A hash of the JSON it was listed as (of nothing, once decoded from a
+    /// value): how the list pager tells a repeated page from a new one
+    /// without decoding it.
+    pub(crate) fn listing_identity(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        self.raw.as_deref().map(RawValue::get).hash(&mut h);
+        h.finish()
+    }
+
     /// Wraps undecoded JSON, decoded on first access.
     pub(crate) fn raw(raw: Box<RawValue>) -> Self {
         Self {

@@ -193,7 +193,8 @@ pub(crate) struct ItemOutcome {
 model! {
     /// The outcome of one input item of a batch-style method: `created`,
     /// `created_recovered`, `already_exists`, `updated`, `deleted`, `stopped`,
-    /// `failed` (with `code` and `message`) or `not_attempted`.
+    /// `failed` (with `code` and `message`), `unknown` (an attempt may have
+    /// landed and reading back could not tell; with `message`) or `not_attempted`.
     BatchItem = "BatchItem" wraps ItemOutcome, in Plain;
     fields { index, carrier_code, tracking_number, outcome, tracking, code, message }
     extra {
@@ -201,7 +202,7 @@ model! {
         /// deleted or stopped).
         #[getter]
         fn ok(&self) -> bool {
-            !matches!(self.0.outcome.as_str(), "failed" | "not_attempted")
+            !matches!(self.0.outcome.as_str(), "failed" | "unknown" | "not_attempted")
         }
     }
 }

@@ -126,8 +126,18 @@ impl Pager {
                 })?,
                 None => fetch(self.client.clone(), next).await?,
             };
-            state.pages.record(page_no, total, items.len());
-            state.buffer.extend(items);
+            // A page that repeats one already seen (a server ignoring `page`)
+            // adds nothing and ends the iteration, whatever `total` says.
+            let fresh =
+                state
+                    .pages
+                    .record(page_no, total, items.iter().map(Lazy::listing_identity));
+            state.buffer.extend(
+                items
+                    .into_iter()
+                    .zip(fresh)
+                    .filter_map(|(t, new)| new.then_some(t)),
+            );
             if let Some(q) = state.pages.next_query() {
                 let last = total.div_ceil(u64::from(q.page_size().max(1)));
                 let mut n = state.ahead.back().map_or(q.page_number(), |(n, _)| n + 1);

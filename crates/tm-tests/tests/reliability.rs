@@ -191,21 +191,20 @@ async fn every_call_failing_ends_failed_within_budget() {
     assert_eq!(report.outcomes.len(), N);
     for (i, o) in report.outcomes.iter().enumerate() {
         assert_eq!(o.index, i);
+        // A 503 may follow an applied call and the read-back is refused too:
+        // the honest answer is "unknown", never "failed".
         match &o.outcome {
-            Outcome::Failed {
-                code: Some(503),
-                kind: Some(ApiErrorKind::Server),
-                message,
-            } => assert!(!message.is_empty()),
+            Outcome::Unknown { message } => assert!(message.contains("503"), "{message}"),
             other => panic!("item {i}: {other:?}"),
         }
     }
-    assert_eq!(report.progress().failed, N);
-    // 5 chunks, each retried at 0, 1, 2, 3 s and stopped before crossing 5 s.
+    assert_eq!(report.progress().unknown, N);
+    // 5 chunks, each retried at 0, 1, 2, 3 s and stopped before crossing 5 s,
+    // then read back under the same policy.
     let chunks = N.div_ceil(40);
-    assert_eq!(sim.journal().len(), chunks * 5);
+    assert_eq!(sim.journal().len(), chunks * 5 * 2);
     assert!(clock.sleeps().iter().all(|s| *s == Duration::from_secs(1)));
-    assert!(clock.now() < budget * chunks as u32);
+    assert!(clock.now() < budget * 2 * chunks as u32);
     assert_eq!(sim.tracking_count(), 0);
 }
 

@@ -74,6 +74,17 @@ impl Timestamp {
         }
     }
 
+    /// Seconds since the Unix epoch: zoned values exactly, integer values as
+    /// given, zone-less values read as UTC; `None` when unparsed.
+    pub fn unix_seconds(&self) -> Option<i64> {
+        match self.parsed {
+            Parsed::Offset(dt) => Some(dt.timestamp()),
+            Parsed::Naive(dt) => Some(dt.and_utc().timestamp()),
+            Parsed::Integer(n) => Some(n),
+            Parsed::Unparsed => None,
+        }
+    }
+
     /// True when the value carries no zone (carrier-local time).
     pub fn is_local(&self) -> bool {
         matches!(self.parsed, Parsed::Naive(_))
