@@ -25,6 +25,8 @@ def test_key_and_base_url_from_the_environment(monkeypatch: pytest.MonkeyPatch, 
     c = tm_py.Client(max_retries=0)
     assert server.url in repr(c) and "env-key-1" not in repr(c)
     assert c.user_info().email
+    # An open-mode simulator keeps an account only once a call stores something.
+    c.create_tracking("ups", "1Z999AA10123456784")
     assert server.credits("env-key-1") is not None  # the simulator saw that key
     # An explicit argument wins over the environment.
     assert tm_py.Client("explicit", base_url="http://127.0.0.1:9/v2").__repr__().count("127.0.0.1:9") == 1
