@@ -77,21 +77,27 @@ def test_retries_hide_transient_faults() -> None:
 
 def test_a_create_whose_response_was_lost_is_reported_created() -> None:
     # The first attempt lands but its response is dropped; the retry meets 4016.
+    # The client settles it by reading the tracking back and comparing its
+    # created_at with the server's clock, which the simulator sends as `Date`
+    # (the simulated time): this works even as the client's very first call.
     c = tm_py.Client.mock(max_retries=2)
     sim = c.simulator
     assert sim is not None
-    # The client settles a lost answer by reading the tracking back and comparing
-    # its created_at with the server's clock, which it learns from the trackings
-    # the server creates (the in-process simulator sends no Date header).
-    c.create_tracking("ups", "1Z999AA10123456700")
     sim.add_fault("drop", endpoint="trackings.post", times=1, when="after")
     created = c.create_tracking("ups", "1Z999AA10123456784", title="mug")
     assert created.tracking_number == "1Z999AA10123456784"
     assert created.title == "mug"
-    assert sim.tracking_count() == 2
+    assert sim.tracking_count() == 1
     # Without an ambiguous earlier attempt, 4016 stays an error.
     with pytest.raises(tm_py.AlreadyExistsError):
         c.create_tracking("ups", "1Z999AA10123456784")
+    # A tracking that existed before a fresh client's lost create: already exists.
+    sim.advance(60)
+    fresh = tm_py.Client.mock(simulator=sim, max_retries=2)
+    sim.add_fault("drop", endpoint="trackings.post", times=1, when="after")
+    with pytest.raises(tm_py.AlreadyExistsError):
+        fresh.create_tracking("ups", "1Z999AA10123456784")
+    assert sim.tracking_count() == 1
 
 
 def test_timeout(server: tm_py.MockServer) -> None:

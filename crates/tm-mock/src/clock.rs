@@ -64,6 +64,22 @@ pub(crate) fn rfc3339(t: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A clock time as an HTTP `Date` header value (IMF-fixdate, always GMT).
+pub(crate) fn http_date(t: i64) -> http::HeaderValue {
+    let text = to_datetime(t)
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    // IMF-fixdate is plain ASCII.
+    http::HeaderValue::from_str(&text).unwrap_or(http::HeaderValue::from_static(""))
+}
+
+/// Sets `Date` to the simulated time `t`: a client that estimates the
+/// server's clock from `Date` (tm-core does, to settle a create whose answer
+/// was lost) then agrees with the `created_at` the simulator writes.
+pub(crate) fn stamp_date(headers: &mut http::HeaderMap, t: i64) {
+    headers.insert(http::header::DATE, http_date(t));
+}
+
 /// A time given as an RFC 3339 string or as Unix seconds (any integer; the
 /// range is checked by the caller).
 pub(crate) fn parse_time(v: &Value) -> Option<i128> {
@@ -87,6 +103,9 @@ mod tests {
         assert!(checked(i128::from(CLOCK_MAX) + 1).is_err());
         assert!(advanced(CLOCK_MAX, 1).is_err());
         assert!(advanced(0, u64::MAX).is_err());
+        assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(http_date(CLOCK_MAX), "Fri, 31 Dec 9999 23:59:59 GMT");
+        assert_eq!(http_date(1_700_000_000), "Tue, 14 Nov 2023 22:13:20 GMT");
         assert_eq!(clamp(i128::from(i64::MAX)), CLOCK_MAX);
         assert_eq!(clamp(-5), CLOCK_MIN);
         let e = checked(i128::from(i64::MAX)).unwrap_err().to_string();

@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::accounts::MAX_OPEN_ACCOUNTS;
 use crate::admin;
 use crate::api::{self, Call, CallInput, Unresolved};
+use crate::clock::stamp_date;
 use crate::faults::{fault_name, injected_response, FaultKind, FaultTiming};
 use crate::journal::{journal_meta_code, RequestInfo, Sent};
 use crate::render::{self, error, success, success_sized, with_retry_after, TrackingView};
@@ -111,8 +112,11 @@ pub(crate) fn handle(world: &Mutex<World>, req: SimRequest) -> SimResponse {
     if let Some(info) = info {
         journal(&mut w, req, Some(reply.codes()), info, None);
     }
+    let now = w.state.now;
     drop(w);
-    reply.finish()
+    let mut resp = reply.finish();
+    stamp_date(&mut resp.headers, now);
+    resp
 }
 
 /// Routes one request with fault injection; what the transports and the
@@ -134,11 +138,14 @@ pub(crate) fn process(world: &Mutex<World>, req: SimRequest) -> Processed {
         if let Some(info) = info {
             journal(&mut w, req, Some(reply.codes()), info, None);
         }
+        let now = w.state.now;
         drop(w);
         // A tracking is rendered here, outside the lock.
+        let mut resp = reply.finish();
+        stamp_date(&mut resp.headers, now);
         return Processed {
             latency,
-            outcome: Outcome::Respond(reply.finish()),
+            outcome: Outcome::Respond(resp),
         };
     };
     let applied = if rule.timing() == FaultTiming::After {
@@ -154,7 +161,8 @@ pub(crate) fn process(world: &Mutex<World>, req: SimRequest) -> Processed {
             endpoint: Some(name.to_string()).filter(|n| n != "unknown"),
         }),
     };
-    let outcome = match rule.kind {
+    let now = w.state.now;
+    let mut outcome = match rule.kind {
         FaultKind::Drop => Outcome::Drop,
         FaultKind::Truncate => {
             let resp = match applied {
@@ -176,6 +184,10 @@ pub(crate) fn process(world: &Mutex<World>, req: SimRequest) -> Processed {
         };
         let sent = sent.map(|r| (r.status.as_u16(), journal_meta_code(r)));
         journal(&mut w, req, sent, info, fault_name(rule.kind));
+    }
+    drop(w);
+    if let Outcome::Respond(r) | Outcome::Truncate(r, _) = &mut outcome {
+        stamp_date(&mut r.headers, now);
     }
     Processed { latency, outcome }
 }

@@ -539,10 +539,23 @@ struct Front {
     body_idle: Duration,
 }
 
+/// Answers one request. Every response carries `Date` = the simulated clock
+/// (hyper adds its own real-time `Date` only to a response without one).
 async fn handle(
     front: Arc<Front>,
     req: Request<Incoming>,
 ) -> Result<Response<MockBody>, io::Error> {
+    let mut resp = answer(&front, req).await?;
+    // The router stamps what it answers; the answers made here (401, 4012,
+    // clock moves) are stamped now.
+    if !resp.headers().contains_key(http::header::DATE) {
+        let now = front.sim.now().timestamp();
+        crate::clock::stamp_date(resp.headers_mut(), now);
+    }
+    Ok(resp)
+}
+
+async fn answer(front: &Front, req: Request<Incoming>) -> Result<Response<MockBody>, io::Error> {
     if let Some(token) = &front.admin_token {
         if is_admin_path(req.uri().path())
             && !has_admin_token(req.headers(), token)

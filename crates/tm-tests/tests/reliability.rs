@@ -403,3 +403,110 @@ async fn batch_helpers_give_one_outcome_per_input() {
     );
     assert_eq!(sim.tracking_count(), 0);
 }
+
+/// The simulated clock as an HTTP `Date` value.
+fn simulated_date(sim: &Simulator) -> String {
+    sim.now().format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+/// Every answer carries `Date` = the simulated clock (over HTTP it replaces
+/// hyper's real-time one), so a client that lost the answer to its very first
+/// call (a create) can still tell, from `created_at` and `Date`, whether its
+/// create landed or the tracking existed before.
+#[tokio::test]
+async fn a_lost_first_create_is_settled_against_the_simulated_clock() {
+    use tm_core::Endpoint;
+    use tm_tests::RawCall;
+    for front in [Front::InProcess, Front::Http] {
+        let h = Harness::start(front, SimConfig::default()).await;
+        let sim = h.sim().clone();
+        // The simulated clock is far from real time (the default start is in the past).
+        let real = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        assert!(real - sim.now().timestamp() > 86_400, "[{front:?}]");
+
+        // A success, an API error, a request without a key and an admin
+        // answer all carry the simulated time.
+        let transport = h.transport(KEY);
+        for call in [
+            RawCall::get("/trackings/get"),
+            RawCall::get("/trackings/china-post/NOPE0001"),
+        ] {
+            let r = transport.send(call.to_wire().unwrap()).await.unwrap();
+            let date = r
+                .headers
+                .get(http::header::DATE)
+                .map(|v| v.to_str().unwrap());
+            assert_eq!(
+                date,
+                Some(simulated_date(&sim).as_str()),
+                "[{front:?}] {}",
+                call.path
+            );
+            assert_eq!(r.headers.get_all(http::header::DATE).iter().count(), 1);
+        }
+        let r = h
+            .send_raw(RawCall::get("/_mock/clock").to_wire().unwrap(), None)
+            .await
+            .unwrap();
+        let date = r
+            .headers
+            .get(http::header::DATE)
+            .map(|v| v.to_str().unwrap());
+        assert_eq!(
+            date,
+            Some(simulated_date(&sim).as_str()),
+            "[{front:?}] admin"
+        );
+
+        // A tracking that existed before this run (created a minute earlier).
+        let setup = h.client(KEY);
+        setup
+            .create_tracking(NewTracking::new("china-post", "LZ000000001CN"))
+            .await
+            .unwrap();
+        sim.advance(Duration::from_secs(60));
+
+        // A fresh client (no server time seen yet) whose first call is a
+        // create applied and then cut off.
+        let drop_next_create = || {
+            FaultConfig::new().rule(
+                FaultRule::new(FaultKind::Drop)
+                    .endpoint("trackings.post")
+                    .times(1)
+                    .when(FaultTiming::After),
+            )
+        };
+        sim.set_faults(drop_next_create());
+        let clock = ManualClock::new();
+        let client = patient_client(h.transport(KEY), &clock);
+        let created = client
+            .create_tracking(NewTracking::new("china-post", "LZ000000002CN"))
+            .await
+            .unwrap_or_else(|e| panic!("[{front:?}] a lost first create: {e}"));
+        assert!(created.recovered, "[{front:?}]");
+        assert_eq!(created.tracking.tracking_number, "LZ000000002CN");
+
+        // The same with a tracking that existed before: already exists.
+        sim.set_faults(drop_next_create());
+        let client = patient_client(h.transport(KEY), &clock);
+        let e = client
+            .create_tracking(NewTracking::new("china-post", "LZ000000001CN"))
+            .await
+            .expect_err("it existed before");
+        assert_eq!(
+            e.api_kind(),
+            Some(ApiErrorKind::AlreadyExists),
+            "[{front:?}] {e}"
+        );
+        let drops = sim
+            .journal()
+            .iter()
+            .filter(|e| e.fault.as_deref() == Some("drop"))
+            .count();
+        assert_eq!(drops, 2, "[{front:?}]");
+        h.shutdown().await;
+    }
+}
