@@ -227,6 +227,79 @@ def test_mock_server_delivers_to_a_python_http_server_receiver() -> None:
     assert received[-1].tracking.status == tm_py.Status.DELIVERED
 
 
+def test_in_process_simulator_delivers_to_a_receiver_in_this_process() -> None:
+    """Simulator.advance/set_now release the GIL while they deliver, so an http.server thread of
+    this same process can receive (and verify against the simulated clock) during the move."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    sim = tm_py.Simulator(seed=7)
+    received: list[webhooks.WebhookEvent] = []
+    refused: list[str] = []
+    email: dict[str, str] = {}
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            try:
+                # Strict: the simulated clock, read while the delivery is in flight.
+                event = webhooks.verify(body, email["value"], tolerance=0, now=sim.now)
+            except webhooks.WebhookVerificationError as e:
+                refused.append(f"{e.kind}: {e}")
+                self.send_response(400)
+                self.end_headers()
+                return
+            received.append(event)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    receiver_url = f"http://127.0.0.1:{httpd.server_address[1]}/hook"
+    number = "9400111899223197428490"
+    try:
+        with sim.client() as client:
+            email["value"] = client.user_info().email
+            client.create_tracking("usps", number)
+            hook = sim.add_webhook(receiver_url, api_key="mock-key")
+            assert hook["url"] == receiver_url and hook["statuses"] == []
+            assert sim.webhooks() == [hook]
+            sim.advance(3 * 86400)
+            after_advance = len(received)
+            start = sim.now
+            sim.set_now(start + dt.timedelta(days=20))
+            final = client.get_tracking("usps", number)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert refused == []
+    assert after_advance >= 1
+    assert len(received) > after_advance
+    # The last delivery carries the last change (fields counted from "now", like stay days, move on).
+    assert received[-1].tracking.status == final.status
+    assert received[-1].tracking.last_event == final.last_event
+    assert len({e.tracking.status for e in received}) >= 2
+    log = sim.webhook_deliveries()
+    assert len(log) == len(received)
+    assert all(d["url"] == receiver_url and d["http_status"] == 204 and d["outcome"] == "delivered" for d in log)
+    assert [d["sent_at"] for d in log] == [e.time_str for e in received]
+    # Bad input is a ValidationError naming the argument.
+    with pytest.raises(tm_py.ValidationError) as bad:
+        sim.add_webhook("not a url")
+    assert bad.value.field == "url"
+    with pytest.raises(tm_py.ValidationError) as bad:
+        sim.add_webhook(receiver_url, statuses=["shipped"])
+    assert bad.value.field == "statuses"
+    sim.remove_webhook(hook["id"])
+    assert sim.webhooks() == []
+    with pytest.raises(tm_py.ValidationError) as bad:
+        sim.remove_webhook(hook["id"])
+    assert bad.value.field == "id"
+
+
 def test_in_process_queue_without_sockets() -> None:
     sim = tm_py.Simulator(seed=5)
     webhooks.enable_queue(sim)

@@ -48,6 +48,17 @@ fn py_to_json(v: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
     })
 }
 
+/// The argument a refused webhook change is about.
+fn webhook_field(e: &tm_mock::WebhookConfigError) -> &'static str {
+    use tm_mock::WebhookConfigError as E;
+    match e {
+        E::BadUrl(_) => "url",
+        E::BadStatus(_) => "statuses",
+        E::NotFound(_) => "id",
+        E::TooMany | E::Refused(_) => "api_key",
+    }
+}
+
 /// The simulator's clock range: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
 fn clock_range() -> (DateTime<Utc>, DateTime<Utc>) {
     (
@@ -298,20 +309,69 @@ impl Simulator {
     /// Moves the clock forward (seconds or a `timedelta`) and applies due
     /// changes; the clock stays between 1970-01-01 and 9999-12-31 (UTC), a
     /// move past the end raises `ValidationError`.
-    fn advance(&self, by: &Bound<'_, PyAny>) -> PyResult<()> {
+    /// The GIL is released while the clock moves: with webhook URLs registered
+    /// the move delivers over HTTP, and a receiver in this process needs the GIL.
+    fn advance(&self, py: Python<'_>, by: &Bound<'_, PyAny>) -> PyResult<()> {
         guard(|| {
             let (_, hi) = clock_range();
             let room = (hi - self.sim.now()).num_seconds().max(0) as f64;
             let d = crate::args::seconds_in("by", by, 0.0, room)?;
-            self.sim.advance(d);
+            let sim = &self.sim;
+            py.detach(|| sim.advance(d));
             Ok(())
         })
     }
 
-    /// Sets the clock (an aware `datetime`, 1970-01-01..9999-12-31 UTC).
-    fn set_now(&self, now: DateTime<Utc>) -> PyResult<()> {
-        self.sim.set_now(check_clock("now", now)?);
-        Ok(())
+    /// Sets the clock (an aware `datetime`, 1970-01-01..9999-12-31 UTC),
+    /// releasing the GIL like `advance`.
+    fn set_now(&self, py: Python<'_>, now: DateTime<Utc>) -> PyResult<()> {
+        let now = check_clock("now", now)?;
+        let sim = &self.sim;
+        guard(|| {
+            py.detach(|| sim.set_now(now));
+            Ok(())
+        })
+    }
+
+    // ---- webhooks ---------------------------------------------------------
+
+    /// Registers a webhook URL for the account of `api_key` (every account
+    /// when `None`); `statuses` are trigger statuses (all when empty or
+    /// `None`). Clock moves (`advance`, `set_now`) POST signed deliveries to
+    /// it. Returns the endpoint as a dict (`id`, `url`, `statuses`, `account`).
+    #[pyo3(signature = (url, *, api_key=None, statuses=None))]
+    fn add_webhook(
+        &self,
+        py: Python<'_>,
+        url: &str,
+        api_key: Option<&str>,
+        statuses: Option<Vec<String>>,
+    ) -> PyResult<Py<PyAny>> {
+        let statuses = statuses.unwrap_or_default();
+        let endpoint = self
+            .sim
+            .add_webhook(url, &statuses, api_key)
+            .map_err(|e| invalid(webhook_field(&e), e.to_string()))?;
+        to_dict(py, &endpoint)
+    }
+
+    /// The registered webhook URLs, as dicts.
+    fn webhooks(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_dict(py, &self.sim.webhooks())
+    }
+
+    /// Removes a webhook URL by id (and its undelivered attempts).
+    fn remove_webhook(&self, id: u64) -> PyResult<()> {
+        self.sim
+            .remove_webhook(id)
+            .map_err(|e| invalid(webhook_field(&e), e.to_string()))
+    }
+
+    /// Every webhook delivery attempt, oldest first, as dicts (`event_id`,
+    /// `url`, `carrier_code`, `tracking_number`, `attempt`, `sent_at`,
+    /// `http_status`, `outcome`, `next_attempt_at`).
+    fn webhook_deliveries(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_dict(py, &self.sim.webhook_deliveries())
     }
 
     // ---- rate limits ------------------------------------------------------

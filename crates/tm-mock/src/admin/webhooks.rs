@@ -14,7 +14,8 @@ pub(crate) fn list(w: &World) -> SimResponse {
     success(200, json!(w.webhooks.list()))
 }
 
-/// `{"url": …, "statuses": [..] (optional), "api_key": … (optional: that account only)}`.
+/// `{"url": …, "statuses": [..] (optional), "api_key": … or "account": "<label>"
+/// (optional: that account only; the dashboard sends the label)}`.
 pub(crate) fn add(w: &mut World, body: &[u8]) -> SimResponse {
     let v = match parse_body(body) {
         Ok(v) => v,
@@ -36,9 +37,19 @@ pub(crate) fn add(w: &mut World, body: &[u8]) -> SimResponse {
         Some(Value::String(k)) => Some(k.as_str()),
         Some(_) => return error(4012, "`api_key` must be a string."),
     };
-    match w.add_webhook(url, &statuses, api_key) {
+    let account = match v.get("account") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(a)) => Some(a.as_str()),
+        Some(_) => return error(4012, "`account` must be an account label."),
+    };
+    let added = match (api_key, account) {
+        (Some(_), Some(_)) => return error(4012, "Send `api_key` or `account`, not both."),
+        (None, Some(label)) => w.add_webhook_for_label(url, &statuses, label),
+        (key, None) => w.add_webhook(url, &statuses, key),
+    };
+    match added {
         Ok(ep) => success(200, json!(ep)),
-        Err(e) => error(4012, &e),
+        Err(e) => error(4012, &e.to_string()),
     }
 }
 

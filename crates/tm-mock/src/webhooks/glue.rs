@@ -108,12 +108,32 @@ impl World {
         url: &str,
         statuses: &[String],
         api_key: Option<&str>,
-    ) -> Result<super::WebhookEndpoint, String> {
-        let acct = api_key.map(|k| self.webhook_account(k)).transpose()?;
+    ) -> Result<super::WebhookEndpoint, WebhookConfigError> {
+        let acct = api_key
+            .map(|k| self.webhook_account(k))
+            .transpose()
+            .map_err(WebhookConfigError::Refused)?;
         let accounts = u32::try_from(self.state.accounts.len()).unwrap_or(u32::MAX);
-        self.webhooks
-            .add(url, statuses, acct, accounts)
-            .map_err(|e| e.to_string())
+        self.webhooks.add(url, statuses, acct, accounts)
+    }
+
+    /// Registers an endpoint for the account labelled `label` (what the
+    /// dashboard knows an account by; it never sees keys).
+    pub(crate) fn add_webhook_for_label(
+        &mut self,
+        url: &str,
+        statuses: &[String],
+        label: &str,
+    ) -> Result<super::WebhookEndpoint, WebhookConfigError> {
+        let found = self.state.accounts.iter().position(|a| a.label == label);
+        let Some(idx) = found else {
+            return Err(WebhookConfigError::Refused(format!(
+                "`account` {label:?} is not an account of this simulator."
+            )));
+        };
+        let acct = (u32::try_from(idx).unwrap_or(u32::MAX), label.to_owned());
+        let accounts = u32::try_from(self.state.accounts.len()).unwrap_or(u32::MAX);
+        self.webhooks.add(url, statuses, Some(acct), accounts)
     }
 
     /// Queues an event again (see [`Simulator::redeliver_webhook`]).
@@ -312,9 +332,7 @@ impl Simulator {
         statuses: &[String],
         api_key: Option<&str>,
     ) -> Result<super::WebhookEndpoint, WebhookConfigError> {
-        self.lock()
-            .add_webhook(url, statuses, api_key)
-            .map_err(WebhookConfigError::Refused)
+        self.lock().add_webhook(url, statuses, api_key)
     }
 
     pub(crate) fn webhook_redeliver(&self, event: u64, only_failed: bool) -> Result<usize, String> {
