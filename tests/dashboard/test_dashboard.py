@@ -3,8 +3,11 @@
 Starts the tm-mock binary with an admin token, creates trackings through the
 API, opens the dashboard in Debian's chromium (selenium), and checks that the
 page loads without console errors, lists the trackings, shows a timeline,
-that advancing the clock from the page changes the statuses shown, and that
-fault rules can be added and cleared. Saves a screenshot for review.
+that advancing the clock from the page changes the statuses shown, that
+fault rules can be added and cleared, and that a webhook registered from the
+page (pointing at a receiver in this test) receives deliveries when the page
+moves the clock, which the page's delivery log shows and redelivers. Saves a
+screenshot for review.
 
 Run by scripts/test-dashboard.sh (which installs chromium, chromedriver and
 selenium, builds the binary and sets TM_MOCK_BIN and TM_SCREENSHOT).
@@ -17,9 +20,11 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -86,6 +91,40 @@ def server() -> Iterator[Server]:
         process.terminate()
         process.wait(timeout=WAIT)
         process.stdout.close()
+
+
+class Receiver:
+    """A webhook receiver on loopback that records every delivery body."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        bodies = self.bodies
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:  # quiet
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    try:
+        yield r
+    finally:
+        r.close()
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +200,7 @@ def test_the_dashboard_needs_the_token(server: Server) -> None:
     assert status == 200
 
 
-def test_dashboard_in_a_headless_browser(server: Server, browser: webdriver.Chrome) -> None:
+def test_dashboard_in_a_headless_browser(server: Server, browser: webdriver.Chrome, receiver: Receiver) -> None:
     items = [{"tracking_number": n, "carrier_code": c} for c, n in NUMBERS]
     status, body = server.call("POST", "/v2/trackings/batch", items, {"Trackingmore-Api-Key": KEY})
     assert status == 200 and body["meta"]["code"] == 200, body
@@ -203,6 +242,15 @@ def test_dashboard_in_a_headless_browser(server: Server, browser: webdriver.Chro
     click(browser, "#filter-apply")
     wait(browser, "filters cleared", lambda d: len(shown_statuses(d)) == len(NUMBERS))
 
+    # A webhook URL for the selected account, registered from the page.
+    wait(browser, "webhooks of the account", lambda d: text_of(d, "#webhooks-account") == "account-1")
+    browser.find_element(By.ID, "webhook-url").send_keys(receiver.url)
+    click(browser, "#webhook-add")
+    wait(browser, "webhook listed", lambda d: d.find_elements(By.CSS_SELECTOR, "#webhooks tr.webhook"))
+    assert receiver.url in text_of(browser, "#webhooks tbody")
+    status, body = server.call("GET", "/_mock/webhooks", headers=auth)
+    assert [(e["url"], e["account"], e["statuses"]) for e in body["data"]] == [(receiver.url, "account-1", [])]
+
     # Advancing the clock from the page changes the statuses shown.
     clock_before = text_of(browser, "#clock-now")
     for _ in range(3):
@@ -214,6 +262,32 @@ def test_dashboard_in_a_headless_browser(server: Server, browser: webdriver.Chro
     changed = {n for n in before if before[n] != after.get(n)}
     assert changed, (before, after)
     assert after["TMEXCEPT0001"] != "pending"
+
+    # The moves delivered webhooks to the receiver, and the page's log shows them.
+    assert receiver.bodies, "no webhook delivered while the page moved the clock"
+    delivered = len(receiver.bodies)
+    status, body = server.call("GET", "/_mock/webhooks/deliveries", headers=auth)
+    assert len(body["data"]) == delivered
+    rows = "document.querySelectorAll('#deliveries tbody tr.delivery').length"
+    wait(browser, "deliveries listed", lambda d: d.execute_script("return " + rows) == delivered)
+    newest = body["data"][-1]
+    first_row = text_of(browser, "#deliveries tbody tr.delivery")
+    assert str(newest["event_id"]) in first_row and newest["tracking_number"] in first_row
+    assert "delivered" in first_row and "204" in first_row
+    # Redeliver the newest event from the page: one more delivery of the same event.
+    click(browser, "#deliveries tbody tr.delivery button.redeliver")
+    wait(browser, "redelivered", lambda d: len(receiver.bodies) == delivered + 1)
+    wait(browser, "redelivery listed", lambda d: d.execute_script("return " + rows) == delivered + 1)
+    assert text_of(browser, "#webhook-note") == f"redelivered 1 event(s): {newest['event_id']}"
+    assert receiver.bodies[-1]["data"]["tracking_number"] == newest["tracking_number"]
+    # Everything was delivered, so "every event given up" finds none.
+    click(browser, "#redeliver-failed")
+    wait(browser, "nothing to redeliver", lambda d: text_of(d, "#webhook-note") == "redelivered 0 event(s)")
+    # Removing the URL from the page.
+    click(browser, "#webhooks tr.webhook button.webhook-remove")
+    wait(browser, "webhook removed", lambda d: not d.find_elements(By.CSS_SELECTOR, "#webhooks tr.webhook"))
+    status, body = server.call("GET", "/_mock/webhooks", headers=auth)
+    assert body["data"] == []
 
     # Status counts over simulated time: one line per status seen.
     wait(browser, "chart drawn", lambda d: d.find_elements(By.CSS_SELECTOR, "#chart svg polyline"))

@@ -236,3 +236,53 @@ async fn the_page_is_behind_the_admin_token() {
     .unwrap();
     h.shutdown().await;
 }
+
+/// The dashboard knows accounts by label, never by key: it registers an
+/// account's webhook URL with `"account": "<label>"`.
+#[test]
+fn a_webhook_url_is_registered_for_an_account_by_label() {
+    let sim = sim_with_trackings();
+    let post =
+        |body: Value| sim.handle(SimRequest::new(Method::POST, "/_mock/webhooks").json(&body));
+    let r = post(
+        json!({"url": "http://127.0.0.1:9/hook", "account": "account-2", "statuses": ["delivered"]}),
+    );
+    assert_eq!(r.meta_code(), Some(200), "{r:?}");
+    let added = r.data().unwrap();
+    assert_eq!(added["account"], "account-2");
+    assert_eq!(added["statuses"], json!(["delivered"]));
+    assert_eq!(data(&sim, "/_mock/webhooks"), json!([added]));
+    // The same as registering it with the account's key.
+    let by_key = sim
+        .add_webhook("http://127.0.0.1:9/other", &[], Some("k2"))
+        .unwrap();
+    assert_eq!(by_key.account.as_deref(), Some("account-2"));
+
+    for (body, says) in [
+        (
+            json!({"url": "http://127.0.0.1:9/hook", "account": "account-9"}),
+            "account-9",
+        ),
+        (
+            json!({"url": "http://127.0.0.1:9/hook", "account": 1}),
+            "account label",
+        ),
+        (
+            json!({"url": "http://127.0.0.1:9/hook", "account": "account-1", "api_key": "k1"}),
+            "not both",
+        ),
+        (
+            json!({"url": "ftp://x/hook", "account": "account-1"}),
+            "http",
+        ),
+    ] {
+        let r = post(body.clone());
+        assert_eq!(r.meta_code(), Some(4012), "{body}");
+        let message = r.json().unwrap()["meta"]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(message.contains(says), "{body}: {message}");
+    }
+    assert_eq!(sim.webhooks().len(), 2);
+}
