@@ -261,3 +261,36 @@ fn watch_sends_the_servers_admin_token_from_the_environment() {
         .contains(",exception,"));
     assert!(!stdout_of(&out).contains(token) && !stderr_of(&out).contains(token));
 }
+
+/// `tm create` whose answer is lost, as the very first call of the process:
+/// the simulator's `Date` (its simulated clock) lets it tell its own create
+/// from a tracking that existed before.
+#[test]
+fn a_lost_create_answer_is_settled_on_the_first_call() {
+    let s = Server::open();
+    let drop_next_create = serde_json::json!({"rules": [
+        {"kind": "drop", "endpoint": "trackings.post", "times": 1, "when": "after"}
+    ]});
+    // A tracking that existed before, created a simulated minute earlier.
+    s.tm(&["create", "ups", "1Z999AA10123456784"])
+        .assert()
+        .success();
+    let moved = s.admin_post("clock", serde_json::json!({"advance_seconds": 60}));
+    assert_eq!(moved["meta"]["code"], 200, "{moved}");
+
+    let set = s.admin_post("faults", drop_next_create.clone());
+    assert_eq!(set["meta"]["code"], 200, "{set}");
+    s.tm(&["create", "dhl", "1234567890"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1234567890"))
+        .stderr(predicate::str::contains(
+            "reading back shows this call created the tracking",
+        ));
+
+    s.admin_post("faults", drop_next_create);
+    s.tm(&["create", "ups", "1Z999AA10123456784"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("4016"));
+}

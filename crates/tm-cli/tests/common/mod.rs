@@ -114,6 +114,21 @@ impl Server {
         self.tm_with_key("server-test-key", args)
     }
 
+    /// `POST {url}/_mock/{path}` with a JSON body; returns the envelope.
+    pub fn admin_post(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let url = format!("{}/_mock/{path}", self.url);
+        self.runtime.block_on(async {
+            let r = reqwest::Client::new()
+                .post(url)
+                .header("content-type", "application/json")
+                .body(serde_json::to_vec(&body).unwrap())
+                .send()
+                .await
+                .unwrap();
+            serde_json::from_slice(&r.bytes().await.unwrap()).unwrap()
+        })
+    }
+
     pub fn file(&self, name: &str, text: &str) -> PathBuf {
         let p = self.dir.path().join(name);
         std::fs::write(&p, text).unwrap();
