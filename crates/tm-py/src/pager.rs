@@ -92,6 +92,17 @@ impl Pager {
         Self::new(self.core.clone(), self.first.clone())
     }
 
+    /// The next tracking if it is already buffered and nothing else holds the
+    /// state (else `None`: the caller takes the slow path, which waits).
+    fn buffered(&self) -> PyResult<Option<Lazy<Tracking>>> {
+        self.core.check_open()?;
+        Ok(self
+            .state
+            .try_lock()
+            .ok()
+            .and_then(|mut s| s.buffer.pop_front()))
+    }
+
     async fn next_page(self) -> Result<Option<Page>, Error> {
         self.state.lock().await.pages.next_page().await
     }
@@ -199,6 +210,11 @@ impl TrackingIterator {
     }
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        // A tracking already fetched needs no trip through the runtime (which
+        // costs more than building the object).
+        if let Some(t) = self.0.buffered()? {
+            return Ok(Some(Py::new(py, crate::models::Tracking(t))?.into_any()));
+        }
         self.0.sync_next(py, self.0.clone().next_item())
     }
 
