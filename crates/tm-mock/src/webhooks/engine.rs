@@ -3,9 +3,9 @@
 //! supplied by the caller, so it runs under the simulator's lock and sends outside it.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::io::Write;
+use std::rc::Rc;
 use std::sync::Arc;
-
-use serde_json::value::RawValue;
 
 use super::ladder::{retry_delay, MAX_RETRIES};
 use super::types::{
@@ -26,7 +26,7 @@ type StreamKey = (u64, u32, u128);
 
 /// What the caller renders for a poll: the GET-one tracking at that moment.
 pub(crate) struct Rendered {
-    pub(crate) data: Box<RawValue>,
+    pub(crate) data: String,
     pub(crate) carrier_code: &'static str,
     pub(crate) tracking_number: Box<str>,
     /// Index of the main status (0 = pending … 7 = expired).
@@ -49,7 +49,7 @@ struct EventMeta {
 struct Pending {
     event: u64,
     /// The tracking as GET-one showed it at the poll moment.
-    data: Arc<RawValue>,
+    data: Arc<str>,
     /// Attempts already made.
     attempts: u32,
 }
@@ -322,13 +322,25 @@ impl Webhooks {
         mut render: impl FnMut(u32, u128, i64) -> Option<Rendered>,
         email: impl Fn(u32) -> String,
     ) -> Vec<Attempt> {
+        // One account's e-mail is asked for once per event: remember the last one.
+        let mut last: Option<(u32, Rc<str>)> = None;
+        let mut email = move |acct: u32| -> Rc<str> {
+            match &last {
+                Some((a, m)) if *a == acct => Rc::clone(m),
+                _ => {
+                    let m: Rc<str> = Rc::from(email(acct));
+                    last = Some((acct, Rc::clone(&m)));
+                    m
+                }
+            }
+        };
         while let Some(&(p, acct, id)) = self.polls.first() {
             if p > now {
                 break;
             }
             self.polls.pop_first();
             if let Some(r) = render(acct, id, p) {
-                self.event(acct, id, p, r, &email);
+                self.event(acct, id, p, r, &mut email);
             }
         }
         let mut out = Vec::new();
@@ -358,10 +370,16 @@ impl Webhooks {
         out
     }
 
-    fn event(&mut self, acct: u32, id: u128, p: i64, r: Rendered, email: &impl Fn(u32) -> String) {
+    fn event(
+        &mut self,
+        acct: u32,
+        id: u128,
+        p: i64,
+        r: Rendered,
+        email: &mut impl FnMut(u32) -> Rc<str>,
+    ) {
         let event = self.next_event;
         self.next_event += 1;
-        let data: Arc<RawValue> = Arc::from(r.data);
         if let Some(q) = self.queue.as_mut() {
             if q.len() >= QUEUE_CAPACITY {
                 q.pop_front();
@@ -369,8 +387,8 @@ impl Webhooks {
             let mail = email(acct);
             q.push_back(QueuedWebhook {
                 event_id: event,
-                body: signed(&data, &mail, p).to_vec(),
-                email: mail,
+                body: signed_vec(&r.data, &mail, p),
+                email: mail.to_string(),
                 carrier_code: r.carrier_code.to_owned(),
                 tracking_number: r.tracking_number.to_string(),
                 time: p,
@@ -382,10 +400,11 @@ impl Webhooks {
             .filter(|e| e.mask & (1 << r.status) != 0)
             .map(|e| e.public.id)
             .collect();
-        for ep in &targets {
-            self.push((*ep, acct, id), event, Arc::clone(&data), start);
-        }
         if !targets.is_empty() {
+            let data: Arc<str> = Arc::from(r.data);
+            for ep in &targets {
+                self.push((*ep, acct, id), event, Arc::clone(&data), start);
+            }
             self.remember(
                 event,
                 EventMeta {
@@ -411,7 +430,7 @@ impl Webhooks {
     }
 
     /// Appends to a stream; an idle stream's head becomes due at `at`.
-    fn push(&mut self, key: StreamKey, event: u64, data: Arc<RawValue>, at: i64) {
+    fn push(&mut self, key: StreamKey, event: u64, data: Arc<str>, at: i64) {
         let stream = self.streams.entry(key).or_default();
         stream.push_back(Pending {
             event,
@@ -543,7 +562,7 @@ impl Webhooks {
         }
         let r = render(meta.acct, meta.id, meta.time)
             .ok_or_else(|| format!("the tracking of event {event} no longer exists"))?;
-        let data: Arc<RawValue> = Arc::from(r.data);
+        let data: Arc<str> = Arc::from(r.data);
         if let Some(m) = self.events.get_mut(&event) {
             m.given_up.retain(|id| !targets.contains(id));
         }
@@ -567,15 +586,22 @@ impl Webhooks {
 }
 
 /// The delivery body around `data`, signed with `time`.
-pub(crate) fn signed(data: &RawValue, email: &str, time: i64) -> bytes::Bytes {
+pub(crate) fn signed(data: &str, email: &str, time: i64) -> bytes::Bytes {
+    bytes::Bytes::from(signed_vec(data, email, time))
+}
+
+/// [`signed`] as plain bytes (what the in-process queue keeps), built in one exact buffer.
+fn signed_vec(data: &str, email: &str, time: i64) -> Vec<u8> {
+    const HEAD: &[u8] = br#"{"meta":{"code":200,"type":"Success","message":"Success"},"data":"#;
     let sig = tm_core::webhook::sign(email, time);
-    let mut s = String::with_capacity(data.get().len() + 160);
-    s.push_str(r#"{"meta":{"code":200,"type":"Success","message":"Success"},"data":"#);
-    s.push_str(data.get());
-    s.push_str(r#","verifyInfo":{"timeStr":"#);
-    s.push_str(&time.to_string());
-    s.push_str(r#","signature":""#);
-    s.push_str(&sig);
-    s.push_str(r#""}}"#);
-    bytes::Bytes::from(s)
+    let mut s = Vec::with_capacity(HEAD.len() + data.len() + 128);
+    s.extend_from_slice(HEAD);
+    s.extend_from_slice(data.as_bytes());
+    s.extend_from_slice(br#","verifyInfo":{"timeStr":"#);
+    // `write!` to a Vec cannot fail.
+    let _ = write!(s, "{time}");
+    s.extend_from_slice(br#","signature":""#);
+    s.extend_from_slice(sig.as_bytes());
+    s.extend_from_slice(br#""}}"#);
+    s
 }

@@ -35,8 +35,12 @@ fn render_at(state: &State, acct: u32, id: u128, t: i64) -> Option<Rendered> {
     }
     let route = s.route(state.seed);
     let status = State::status_at(s, &route, t).status.index();
+    // Straight into a buffer sized for a tracking (no regrowth, no shrink, no re-parse):
+    // the same bytes `render::raw` gives GET-one.
+    let mut data = Vec::with_capacity(render::TRACKING_BODY_CAPACITY);
+    serde_json::to_writer(&mut data, &TrackingView { s, route, t }).ok()?;
     Some(Rendered {
-        data: render::raw(&TrackingView { s, route, t }),
+        data: String::from_utf8(data).ok()?,
         carrier_code: s.carrier.code,
         tracking_number: s.number.clone(),
         status,
