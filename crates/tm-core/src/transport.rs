@@ -230,7 +230,7 @@ pub trait Transport: Send + Sync + fmt::Debug {
 
 /// Secrets shorter than this are not searched for by [`scrub_bytes`]: a short
 /// test key (`"k"`, `"test"`) occurs in ordinary text, and replacing it would
-/// rewrite the server's answer. Real v2 keys are 32 characters or more.
+/// rewrite the server's answer. Real keys are long random strings.
 pub const MIN_SCRUBBED_SECRET: usize = 12;
 
 /// `haystack` with every occurrence of `secret` replaced by
