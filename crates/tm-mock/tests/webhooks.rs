@@ -700,3 +700,106 @@ fn synchronous_advance_delivers_over_http_before_returning() {
     assert!(!got.is_empty());
     assert_eq!(got.len(), sim.webhook_deliveries().len());
 }
+
+/// One in-process call with the test key (`body`: JSON).
+fn call(sim: &Simulator, method: http::Method, path: &str, body: Option<Value>) -> Value {
+    let mut req = tm_mock::SimRequest::new(method, format!("/v2{path}")).key(KEY);
+    if let Some(b) = body {
+        req = req
+            .header("content-type", "application/json")
+            .body(Bytes::from(b.to_string()));
+    }
+    let resp = sim.handle(req);
+    serde_json::from_slice(&resp.body).unwrap()
+}
+
+#[test]
+fn an_event_shows_api_changes_made_between_the_change_and_its_poll() {
+    // Events may be rendered when the clock applies a change, for the poll moment to come;
+    // an API call in between (here: a new title every hour, polls every 3 h) must show in
+    // the event, as GET-one would show it at the poll moment.
+    let sim = sim();
+    sim.set_webhook_queue(true);
+    let created = call(
+        &sim,
+        http::Method::POST,
+        "/trackings/post",
+        Some(json!({"tracking_number": "1234567890", "carrier_code": "dhl", "title": "t0"})),
+    );
+    assert_eq!(created["meta"]["code"], 200, "{created}");
+    let mut titles = vec![(sim.now().timestamp(), "t0".to_string())];
+    for hour in 1..=(5 * 24) {
+        sim.advance(Duration::from_secs(3600));
+        let title = format!("t{hour}");
+        let updated = call(
+            &sim,
+            http::Method::PUT,
+            "/trackings/dhl/1234567890",
+            Some(json!({"title": title})),
+        );
+        assert_eq!(updated["meta"]["code"], 200, "{updated}");
+        titles.push((sim.now().timestamp(), title));
+    }
+    let queued = sim.drain_webhook_queue();
+    assert!(queued.len() >= 3, "only {} events", queued.len());
+    for q in &queued {
+        let v: Value = serde_json::from_slice(&q.body).unwrap();
+        // A poll at the very moment of an update ran before it (the clock moved first).
+        let want = &titles.iter().rev().find(|(t, _)| *t < q.time).unwrap().1;
+        assert_eq!(v["data"]["title"], json!(want), "event at {}", q.time);
+    }
+    // Stopped before its next poll: nothing more is sent, whatever the route does next.
+    let before = call(&sim, http::Method::GET, "/trackings/dhl/1234567890", None);
+    if before["data"]["status"] != "delivered" {
+        let stopped = call(
+            &sim,
+            http::Method::POST,
+            "/trackings/notupdate",
+            Some(json!([{"tracking_number": "1234567890", "carrier_code": "dhl"}])),
+        );
+        assert_eq!(stopped["meta"]["code"], 200, "{stopped}");
+        sim.advance(Duration::from_secs(20 * DAY));
+        assert!(sim.drain_webhook_queue().is_empty());
+    }
+}
+
+#[test]
+fn a_tracking_deleted_before_its_poll_sends_nothing() {
+    let sim = sim();
+    sim.set_webhook_queue(true);
+    for n in ["9876543210", "1234567890"] {
+        let created = call(
+            &sim,
+            http::Method::POST,
+            "/trackings/post",
+            Some(json!({"tracking_number": n, "carrier_code": "dhl"})),
+        );
+        assert_eq!(created["meta"]["code"], 200, "{created}");
+    }
+    // Delete one as soon as its first change is applied (before the poll that would see it).
+    let mut deleted = false;
+    for _ in 0..(3 * 24 * 60) {
+        sim.advance(Duration::from_secs(60));
+        let v = call(&sim, http::Method::GET, "/trackings/dhl/1234567890", None);
+        if v["data"]["status"] != "pending" {
+            let gone = call(
+                &sim,
+                http::Method::DELETE,
+                "/trackings/dhl/1234567890",
+                None,
+            );
+            assert_eq!(gone["meta"]["code"], 200, "{gone}");
+            deleted = true;
+            break;
+        }
+    }
+    assert!(deleted, "the tracking never left pending");
+    sim.advance(Duration::from_secs(20 * DAY));
+    let numbers: Vec<String> = sim
+        .drain_webhook_queue()
+        .into_iter()
+        .map(|q| q.tracking_number)
+        .collect();
+    assert!(!numbers.is_empty());
+    assert!(numbers.iter().all(|n| n == "9876543210"), "{numbers:?}");
+}

@@ -2,7 +2,7 @@
 //! advanced 3 simulated days without webhooks, and with webhooks produced — in-process, the
 //! events drained by a counting receiver (the simulator's queue, drained every simulated
 //! 3 hours) — and, at a smaller size, with one HTTP URL on loopback answered by a counting
-//! hyper server. Prints a markdown table; nothing is asserted.
+//! hyper server. Prints a markdown table (wall and CPU time); nothing is asserted.
 //!
 //! ```text
 //! webhook_scale [--trackings N] [--http-trackings N]
@@ -35,14 +35,35 @@ fn filled(n: u64) -> Simulator {
     sim
 }
 
-/// Seconds to advance 3 days in 3-hour steps; `drain` runs after each step.
-fn advance(sim: &Simulator, mut drain: impl FnMut(&Simulator)) -> f64 {
+/// CPU seconds this process has used (user + system, from `/proc/self/stat`; 0 where that
+/// is missing). On a shared machine CPU time moves far less with other load than wall time.
+fn cpu_seconds() -> f64 {
+    // Linux's USER_HZ is 100 on every architecture that exposes it to user space.
+    const TICKS_PER_SECOND: f64 = 100.0;
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / TICKS_PER_SECOND
+}
+
+/// Wall and CPU seconds to advance 3 days in 3-hour steps; `drain` runs after each step.
+fn advance(sim: &Simulator, mut drain: impl FnMut(&Simulator)) -> (f64, f64) {
     let started = Instant::now();
+    let cpu = cpu_seconds();
     for _ in 0..STEPS {
         sim.advance(Duration::from_secs(STEP));
         drain(sim);
     }
-    started.elapsed().as_secs_f64()
+    (started.elapsed().as_secs_f64(), cpu_seconds() - cpu)
 }
 
 /// A loopback receiver that counts deliveries and answers 200.
@@ -87,37 +108,38 @@ fn arg(name: &str, default: u64) -> u64 {
 fn main() {
     let n = arg("--trackings", 1_000_000);
     let n_http = arg("--http-trackings", 10_000);
-    println!("| stored trackings | webhooks | events | advance 3 simulated days (24 steps of 3 h) | vs without |");
-    println!("|---:|---|---:|---:|---:|");
+    println!("| stored trackings | webhooks | events | advance 3 simulated days (24 steps of 3 h) | vs without | CPU time | vs without |");
+    println!("|---:|---|---:|---:|---:|---:|---:|");
 
     for &(size, http) in &[(n, false), (n_http, true)] {
         let plain = filled(size);
-        let base = advance(&plain, |_| {});
+        let (base, base_cpu) = advance(&plain, |_| {});
         drop(plain);
-        println!("| {size} | none | 0 | {base:.2} s | 1.00× |");
+        println!("| {size} | none | 0 | {base:.2} s | 1.00× | {base_cpu:.2} s | 1.00× |");
         let sim = filled(size);
-        let (secs, events, label) = if http {
+        let ((secs, cpu), events, label) = if http {
             let rt = tokio::runtime::Runtime::new().unwrap();
             let (url, count) = rt.block_on(counting_receiver());
             sim.add_webhook(&url, &[], None).unwrap();
             // advance() delivers on a private thread and runtime; the receiver runs on `rt`.
-            let secs = advance(&sim, |_| {});
+            let took = advance(&sim, |_| {});
             (
-                secs,
+                took,
                 count.load(Ordering::Relaxed),
                 "one HTTP URL, counting hyper receiver",
             )
         } else {
             sim.set_webhook_queue(true);
             let mut events = 0u64;
-            let secs = advance(&sim, |s| {
+            let took = advance(&sim, |s| {
                 events += s.drain_webhook_queue().len() as u64;
             });
-            (secs, events, "in-process queue, counting receiver")
+            (took, events, "in-process queue, counting receiver")
         };
         println!(
-            "| {size} | {label} | {events} | {secs:.2} s | {:.2}× |",
-            secs / base.max(1e-9)
+            "| {size} | {label} | {events} | {secs:.2} s | {:.2}× | {cpu:.2} s | {:.2}× |",
+            secs / base.max(1e-9),
+            cpu / base_cpu.max(1e-9)
         );
     }
 }

@@ -7,6 +7,7 @@ mod deliver;
 mod engine;
 mod glue;
 mod ladder;
+mod polls;
 mod types;
 
 pub use deliver::ATTEMPT_TIMEOUT;
