@@ -126,51 +126,74 @@ macro_rules! model_with_extra {
             pub extra: $crate::models::Extra,
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct Fields;
-                impl<'de> serde::de::Visitor<'de> for Fields {
-                    type Value = $name;
+        // The visitor's items in their own scope (item names are not hygienic).
+        const _: () = {
+            impl $name {
+                /// Decodes like `Deserialize`, except that the fields named (by
+                /// their Rust names) in `skip` are not read: their JSON is skipped
+                /// over and they keep their default (a required one is reported
+                /// missing). For a caller that wants a few cheap fields of a large
+                /// object at once and the rest later, if ever.
+                pub fn deserialize_skipping<'de, D: serde::Deserializer<'de>>(
+                    d: D,
+                    skip: &[&str],
+                ) -> Result<Self, D::Error> {
+                    d.deserialize_map(Fields { skip })
+                }
+            }
 
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(concat!("struct ", stringify!($name)))
-                    }
+            impl<'de> serde::Deserialize<'de> for $name {
+                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    d.deserialize_map(Fields { skip: &[] })
+                }
+            }
 
-                    fn visit_map<A: serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> Result<$name, A::Error> {
-                        $( let mut $field: Option<$ty> = None; )*
-                        let mut extra = $crate::models::Extra::new();
-                        while let Some(key) = serde::de::MapAccess::next_key::<
-                            $crate::models::with_extra::Key<'de>,
-                        >(&mut map)? {
-                            match key.as_str() {
-                                $(
-                                    $wire => {
-                                        if $field.is_some() {
-                                            return Err(serde::de::Error::duplicate_field($wire));
-                                        }
-                                        $field = Some(
-                                            model_with_extra!(@read map, $ty, $how $($with)?),
-                                        );
+            /// The map visitor of the struct, skipping the fields in `skip`.
+            struct Fields<'a> {
+                skip: &'a [&'a str],
+            }
+
+            impl<'de> serde::de::Visitor<'de> for Fields<'_> {
+                type Value = $name;
+
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(concat!("struct ", stringify!($name)))
+                }
+
+                fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
+                    $( let mut $field: Option<$ty> = None; )*
+                    let mut extra = $crate::models::Extra::new();
+                    while let Some(key) = serde::de::MapAccess::next_key::<
+                        $crate::models::with_extra::Key<'de>,
+                    >(&mut map)? {
+                        match key.as_str() {
+                            $(
+                                $wire => {
+                                    if $field.is_some() {
+                                        return Err(serde::de::Error::duplicate_field($wire));
                                     }
-                                )*
-                                _ => {
-                                    let value = serde::de::MapAccess::next_value(&mut map)?;
-                                    extra.insert(key.into_string(), value);
+                                    if self.skip.contains(&stringify!($field)) {
+                                        serde::de::MapAccess::next_value::<serde::de::IgnoredAny>(
+                                            &mut map,
+                                        )?;
+                                    } else {
+                                        $field = Some(model_with_extra!(@read map, $ty, $how $($with)?));
+                                    }
                                 }
+                            )*
+                            _ => {
+                                let value = serde::de::MapAccess::next_value(&mut map)?;
+                                extra.insert(key.into_string(), value);
                             }
                         }
-                        Ok($name {
-                            $( $field: model_with_extra!(@finish $field, $wire, $how), )*
-                            extra,
-                        })
                     }
+                    Ok($name {
+                        $( $field: model_with_extra!(@finish $field, $wire, $how), )*
+                        extra,
+                    })
                 }
-                d.deserialize_map(Fields)
             }
-        }
+        };
     };
 }
 

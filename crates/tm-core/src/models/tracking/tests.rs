@@ -620,3 +620,43 @@ fn null_fields_decode_as_before() {
     let t: Tracking = serde_json::from_str(&format!(r#"{{{base}, "created_at": 0}}"#)).unwrap();
     assert_eq!(t.created_at.as_ref().map(Timestamp::as_str), Some("0"));
 }
+
+#[test]
+fn skipping_fields_leaves_them_default_and_reads_the_rest_as_a_full_decode() {
+    let skip = ["origin_info", "destination_info"];
+    let partial = |text: &str| {
+        let mut de = serde_json::Deserializer::from_str(text);
+        Tracking::deserialize_skipping(&mut de, &skip).and_then(|t| de.end().map(|()| t))
+    };
+    for checkpoints in [0, 3, 40] {
+        let text = tracking_json(checkpoints).to_string();
+        let mut full: Tracking = serde_json::from_str(&text).unwrap();
+        assert!(full.origin_info.is_some() && full.destination_info.is_some());
+        (full.origin_info, full.destination_info) = (None, None);
+        assert_eq!(partial(&text).unwrap(), full);
+    }
+    // A skipped field that does not match its model is not read at all…
+    let text =
+        r#"{"tracking_number": "N1", "carrier_code": "c", "origin_info": {"trackinfo": "x"}}"#;
+    assert!(serde_json::from_str::<Tracking>(text).is_err());
+    assert_eq!(partial(text).unwrap().tracking_number, "N1");
+    // …but the JSON is still checked, and the fields read are checked as usual.
+    assert!(partial(r#"{"tracking_number": "N1", "carrier_code": "c", "origin_info": {"#).is_err());
+    let e = partial(r#"{"tracking_number": "N1", "carrier_code": "c", "archived": "perhaps"}"#);
+    assert!(e.unwrap_err().to_string().contains("expected a boolean"));
+    // Skipping nothing is the plain decode; skipping a required field makes it missing.
+    let text = tracking_json(5).to_string();
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let t = Tracking::deserialize_skipping(&mut de, &[]).unwrap();
+    assert_eq!(t, serde_json::from_str::<Tracking>(&text).unwrap());
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let e = Tracking::deserialize_skipping(&mut de, &["tracking_number"]).unwrap_err();
+    assert!(
+        e.to_string().contains("missing field `tracking_number`"),
+        "{e}"
+    );
+    // Unknown fields cannot be skipped: they stay in `extra`.
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let t = Tracking::deserialize_skipping(&mut de, &["zeta_extra"]).unwrap();
+    assert!(t.extra.contains_key("zeta_extra"));
+}
