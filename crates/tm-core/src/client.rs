@@ -425,10 +425,14 @@ pub fn decode_response<T: serde::de::DeserializeOwned>(wire: &WireResponse) -> R
     // that decodes. Anything else (an error, a body that is not an envelope,
     // `data` absent, null or not matching `T`) takes the two-pass way below,
     // which decides exactly as before; this only skips its first scan.
+    // (Checking UTF-8 once and reading `&str` beats `from_slice`, which
+    // checks each string as it is read.)
     if let Ok(Envelope {
         meta,
         data: Some(data),
-    }) = serde_json::from_slice::<Envelope<T>>(&wire.body)
+    }) = std::str::from_utf8(&wire.body)
+        .map_err(serde::de::Error::custom)
+        .and_then(serde_json::from_str::<Envelope<T>>)
     {
         if classify_meta_code(meta.code).is_none()
             && classify_http_status(wire.status.as_u16()).is_none()
