@@ -104,3 +104,52 @@ def test_listed_trackings_decode_on_access_and_behave_like_fetched_ones() -> Non
         assert t == fetched and hash(t) == hash(fetched) and repr(t) == repr(fetched)
         assert t.checkpoints == fetched.checkpoints and t.to_dict() == fetched.to_dict()
         assert pickle.loads(pickle.dumps(t)) == t
+
+
+def test_listed_tracking_reads_top_level_attributes_without_decoding_its_legs() -> None:
+    """A top-level attribute of a listed tracking decodes only the top level: a
+    carrier leg that does not match the model fails only what needs the legs."""
+    import http.server
+    import json
+    import threading
+
+    leg = {"carrier_code": "usps", "trackinfo": [{"Date": "2026-01-02 08:10:00", "StatusDescription": "Posted", "Details": "X"}]}
+    good = {"tracking_number": "N1", "carrier_code": "usps", "status": "transit", "origin_info": leg, "x_new": 1}
+    bad = {"tracking_number": "N2", "carrier_code": "usps", "status": "delivered", "created_at": "2026-01-02T08:00:00+00:00",
+           "origin_info": {"trackinfo": "not a list"}}
+    body = json.dumps({"meta": {"code": 200, "type": "Success", "message": "Success"},
+                       "data": {"page": 1, "limit": 100, "total": "2", "count": 2, "items": [good, bad]}}).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        with tm_py.Client("k", base_url=f"http://127.0.0.1:{srv.server_address[1]}/v2", max_retries=0) as c:
+            first, second = list(c.list_trackings())
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+    assert first.tracking_number == "N1" and first.status is Status.TRANSIT
+    assert first.origin_info is not None and first.origin_info.trackinfo[0].details == "X"
+    assert first.to_dict()["x_new"] == 1 and first.carrier_code == "usps"
+
+    assert second.tracking_number == "N2" and second.status is Status.DELIVERED
+    assert second.created_at is not None and second.created_at.year == 2026
+    reads = (lambda: second.origin_info, lambda: second.destination_info, lambda: second.checkpoints,
+             second.to_dict, lambda: repr(second))
+    for read in reads:
+        with pytest.raises(tm_py.APIError) as e:
+            read()
+        assert e.value.kind == "decode" and "expected a sequence" in str(e.value)
+    assert second.title is None  # top-level attributes still read

@@ -3,7 +3,9 @@
 //! - `encode/*`: endpoint value → `WireRequest` (`Endpoint::to_wire`) for a
 //!   create, a batch create of 40 and a filtered list query;
 //! - `decode/*`: `client::decode_response` of a tracking with 20 checkpoints,
-//!   a list page of 100 trackings and a batch-create result of 40;
+//!   a list page of 100 trackings and a batch-create result of 40; the
+//!   `Tracking` model alone from its JSON (`model_*`): whole, top level only
+//!   (legs skipped), and with 8 unknown fields on every object;
 //! - `roundtrip/*`: `Client` + tm-mock's in-process `MockTransport` (encode,
 //!   route, render, decode) with 1,000 trackings stored three simulated days
 //!   earlier: get one tracking, create one tracking, list a page of 100.
@@ -18,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tm_bench::{
     batch_created_response, fill, get_response, list_page_response, new_tracking, sim_config,
-    tracking_number, BENCH_KEY,
+    tracking_number, tracking_value, tracking_value_with_unknown_fields, BENCH_KEY,
 };
 use tm_core::client::decode_response;
 use tm_core::endpoints::trackings::{
@@ -75,6 +77,27 @@ fn decode(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(batch.body.len() as u64));
     g.bench_function("batch_result_40", |b| {
         b.iter(|| decode_response::<BatchCreated>(black_box(&batch)).expect("decodes"))
+    });
+    // The model alone (no envelope), from the tracking's own JSON text.
+    let text = tracking_value(7, 20).to_string();
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("model_20_checkpoints", |b| {
+        b.iter(|| serde_json::from_str::<Tracking>(black_box(&text)).expect("decodes"))
+    });
+    // Top-level fields only (what a listed tm_py.Tracking decodes for
+    // `tracking_number`): the two carrier legs are skipped over.
+    g.bench_function("model_20_checkpoints_top_level", |b| {
+        b.iter(|| {
+            let mut de = serde_json::Deserializer::from_str(black_box(&text));
+            Tracking::deserialize_skipping(&mut de, &["origin_info", "destination_info"])
+                .expect("decodes")
+        })
+    });
+    // 8 unknown fields on the tracking, each leg and each checkpoint.
+    let unknown = tracking_value_with_unknown_fields(7, 20, 8).to_string();
+    g.throughput(Throughput::Bytes(unknown.len() as u64));
+    g.bench_function("model_20_checkpoints_unknown_fields", |b| {
+        b.iter(|| serde_json::from_str::<Tracking>(black_box(&unknown)).expect("decodes"))
     });
     g.finish();
 }

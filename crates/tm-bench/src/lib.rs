@@ -208,6 +208,31 @@ pub fn tracking_value(i: u64, checkpoints: usize) -> Value {
     })
 }
 
+/// [`tracking_value`] with `unknown` fields tm does not model added to the
+/// tracking, to each carrier leg and to each checkpoint (as a newer service
+/// version might send).
+pub fn tracking_value_with_unknown_fields(i: u64, checkpoints: usize, unknown: usize) -> Value {
+    fn add(object: &mut Value, unknown: usize) {
+        if let Value::Object(map) = object {
+            for k in 0..unknown {
+                map.insert(
+                    format!("new_field_{k}"),
+                    json!({"code": k, "text": "not modelled"}),
+                );
+            }
+        }
+    }
+    let mut t = tracking_value(i, checkpoints);
+    add(&mut t, unknown);
+    for leg in ["origin_info", "destination_info"] {
+        add(&mut t[leg], unknown);
+        if let Some(events) = t[leg]["trackinfo"].as_array_mut() {
+            events.iter_mut().for_each(|e| add(e, unknown));
+        }
+    }
+    t
+}
+
 /// The response of `GET /trackings/{carrier}/{number}`: one tracking with
 /// `checkpoints` events.
 pub fn get_response(checkpoints: usize) -> WireResponse {

@@ -411,9 +411,41 @@ struct RawEnvelope<'a> {
     data: Option<&'a RawValue>,
 }
 
+/// A success envelope read in one pass (`data` decoded as it is met).
+#[derive(Deserialize)]
+struct Envelope<T> {
+    meta: Meta,
+    data: Option<T>,
+}
+
 /// Decodes a v2 response: classifies `meta.code` (then the HTTP status) and, on
 /// success, decodes `data` into `T`.
 pub fn decode_response<T: serde::de::DeserializeOwned>(wire: &WireResponse) -> Result<T> {
+    // The common case in one pass over the body: a success `meta` and a `data`
+    // that decodes. Anything else (an error, a body that is not an envelope,
+    // `data` absent, null or not matching `T`) takes the two-pass way below,
+    // which decides exactly as before; this only skips its first scan.
+    // (Checking UTF-8 once and reading `&str` beats `from_slice`, which
+    // checks each string as it is read.)
+    if let Ok(Envelope {
+        meta,
+        data: Some(data),
+    }) = std::str::from_utf8(&wire.body)
+        .map_err(serde::de::Error::custom)
+        .and_then(serde_json::from_str::<Envelope<T>>)
+    {
+        if classify_meta_code(meta.code).is_none()
+            && classify_http_status(wire.status.as_u16()).is_none()
+        {
+            return Ok(data);
+        }
+    }
+    decode_in_two_passes(wire)
+}
+
+/// [`decode_response`] by reading the envelope with `data` as raw JSON first,
+/// then `data` into `T` on success.
+fn decode_in_two_passes<T: serde::de::DeserializeOwned>(wire: &WireResponse) -> Result<T> {
     let status = wire.status;
     let envelope: Option<RawEnvelope<'_>> = serde_json::from_slice(&wire.body).ok();
     let meta = envelope.as_ref().and_then(|e| e.meta.as_ref());
@@ -496,4 +528,72 @@ fn http_error(wire: &WireResponse, kind: ApiErrorKind) -> ApiError {
         reason,
         &message,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Debug;
+    use std::path::Path;
+
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
+
+    use super::{decode_in_two_passes, decode_response};
+    use crate::models::{BatchCreated, Empty, Page, Tracking};
+    use crate::WireResponse;
+
+    /// The one-pass fast path never changes an outcome: same value, same error.
+    fn same<T: DeserializeOwned + Debug>(wire: &WireResponse) -> bool {
+        let fast = format!("{:?}", decode_response::<T>(wire));
+        let slow = format!("{:?}", decode_in_two_passes::<T>(wire));
+        assert_eq!(fast, slow, "{wire:?}");
+        fast.starts_with("Ok(")
+    }
+
+    #[test]
+    fn one_pass_decodes_exactly_as_two_passes() {
+        let ok = r#"{"meta":{"code":200,"type":"Success","message":"Success"},"data":"#;
+        let tracking = r#"{"tracking_number":"N1","carrier_code":"usps","status":"transit","x":1}"#;
+        let mut bodies: Vec<String> = vec![
+            format!("{ok}{tracking}}}"),
+            format!("{ok}null}}"),
+            format!("{ok}[]}}"),
+            format!("{ok}{{}}}}"),
+            r#"{"meta":{"code":200,"type":"Success","message":"Success"}}"#.into(),
+            format!(r#"{{"data":{tracking},"meta":{{"code":"200"}}}}"#),
+            format!(r#"{{"data":{tracking},"meta":{{"code":4031,"type":"x","message":"gone"}}}}"#),
+            r#"{"meta":{"code":4016,"type":"Bad Request","message":"exists"},"data":[]}"#.into(),
+            r#"{"meta":{"code":401,"type":"Unauthorized","message":"key"},"data":[]}"#.into(),
+            format!(r#"{{"meta":{{"code":200}},"data":{tracking},"data":{tracking}}}"#),
+            format!(r#"{{"meta":null,"data":{tracking}}}"#),
+            format!(r#"{{"meta":{{"code":200}},"data":{tracking},"extra":[1,{{"a":2}}]}}"#),
+            format!(r#"{ok}{{"tracking_number":7,"carrier_code":"usps"}}}}"#),
+            format!(r#"{ok}{{"page":1,"limit":2,"total":"3","count":1,"items":[{tracking}]}}}}"#),
+            format!("{ok}{tracking}}} trailing"),
+            format!("{ok}{tracking}"),
+            "<html>502 Bad Gateway</html>".into(),
+            String::new(),
+            format!("{ok}{}1{}}}", "[".repeat(127), "]".repeat(127)),
+        ];
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for entry in std::fs::read_dir(dir).expect("fixtures") {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).expect("text");
+            bodies.push(format!("{ok}{text}}}"));
+            bodies.push(text);
+        }
+        let mut decoded = 0;
+        for body in &bodies {
+            for status in [200, 201, 404, 429, 500, 503] {
+                let status = http::StatusCode::from_u16(status).expect("status");
+                let wire = WireResponse::new(status, body.clone());
+                decoded += usize::from(same::<Value>(&wire));
+                decoded += usize::from(same::<Tracking>(&wire));
+                decoded += usize::from(same::<Page>(&wire));
+                decoded += usize::from(same::<BatchCreated>(&wire));
+                decoded += usize::from(same::<Empty>(&wire));
+                decoded += usize::from(same::<Vec<Value>>(&wire));
+            }
+        }
+        assert!(decoded > 50, "only {decoded} decoded");
+    }
 }

@@ -124,9 +124,26 @@ pub(crate) fn status_class(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
         .map(|c| c.bind(py))
 }
 
+static MEMBERS: PyOnceLock<Vec<Py<PyAny>>> = PyOnceLock::new();
+
+/// The members of the eight documented statuses, in [`Status::ALL`]'s order
+/// (looked up once: calling the enum class costs more than a cached member).
+fn status_members(py: Python<'_>) -> PyResult<&Vec<Py<PyAny>>> {
+    MEMBERS.get_or_try_init(py, || {
+        let cls = status_class(py)?;
+        Status::ALL
+            .iter()
+            .map(|s| Ok(cls.call1((s.as_str(),))?.unbind()))
+            .collect()
+    })
+}
+
 impl ToPy for Status {
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        Ok(status_class(py)?.call1((self.as_str(),))?.unbind())
+        match Status::ALL.iter().position(|s| s == self) {
+            Some(i) => Ok(status_members(py)?[i].clone_ref(py)),
+            None => Ok(status_class(py)?.call1((self.as_str(),))?.unbind()),
+        }
     }
 }
 

@@ -6,6 +6,14 @@
 //! caller that reads some fields of some trackings pays for those only. A
 //! tracking whose JSON does not match the model does not fail its page: the
 //! error is raised when that `Tracking` is used.
+//!
+//! A top-level attribute (`tracking_number`, `status`, …) decodes only the
+//! top level: the fields a model defers ([`Partial::DEFERRED`], a tracking's
+//! two carrier legs with their checkpoints, most of its JSON) are skipped over
+//! (checked as JSON, not read). Anything else (a deferred attribute,
+//! `checkpoints`, `to_dict`, `==`, `hash`, `repr`, pickling) decodes the whole
+//! model, so a leg that does not match the model raises there, not on
+//! `tracking_number`.
 
 use std::borrow::Cow;
 use std::ops::Deref;
@@ -16,6 +24,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use tm_core::endpoints::trackings::ListTrackings;
+use tm_core::models::Tracking;
 use tm_core::{Endpoint, EndpointClass, Error};
 
 use crate::errors;
@@ -33,6 +42,12 @@ impl<T> Plain<T> {
     pub(crate) fn value(&self) -> PyResult<&T> {
         Ok(&self.0)
     }
+
+    /// The value, to read the attribute `_field` (same signature as
+    /// [`Lazy::for_field`]).
+    pub(crate) fn for_field(&self, _field: &str) -> PyResult<&T> {
+        Ok(&self.0)
+    }
 }
 
 impl<T> Deref for Plain<T> {
@@ -42,18 +57,48 @@ impl<T> Deref for Plain<T> {
     }
 }
 
+/// A model whose costly fields can be left out of a first, partial decode.
+pub(crate) trait Partial: DeserializeOwned {
+    /// The fields (Rust names, which are also the Python attribute names) a
+    /// partial decode skips; reading one of them decodes the whole model.
+    const DEFERRED: &'static [&'static str];
+
+    /// Decodes `text` without the [`Partial::DEFERRED`] fields (left at their
+    /// defaults, never shown: their attributes read the whole model).
+    fn decode_partial(text: &str) -> serde_json::Result<Self>;
+}
+
+impl Partial for Tracking {
+    const DEFERRED: &'static [&'static str] = &["origin_info", "destination_info"];
+
+    fn decode_partial(text: &str) -> serde_json::Result<Self> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let value = Tracking::deserialize_skipping(&mut de, Self::DEFERRED)?;
+        de.end()?;
+        Ok(value)
+    }
+}
+
+/// The outcome of decoding a model, boxed: a `Lazy` stays a few words until
+/// decoded (a `Tracking` is kilobytes wide, and a page holds thousands).
+type Decoded<T> = OnceLock<Result<Box<T>, String>>;
+
 /// A model value kept as its JSON until first needed.
 pub(crate) struct Lazy<T> {
     raw: Option<Box<RawValue>>,
-    cell: OnceLock<Result<T, String>>,
+    /// The whole model.
+    cell: Decoded<T>,
+    /// The model without its deferred fields (only while `cell` is empty).
+    partial: Decoded<T>,
 }
 
-impl<T: DeserializeOwned> Lazy<T> {
+impl<T: Partial> Lazy<T> {
     /// Wraps a decoded value.
     pub(crate) fn ready(v: T) -> Self {
         Self {
             raw: None,
-            cell: OnceLock::from(Ok(v)),
+            cell: OnceLock::from(Ok(Box::new(v))),
+            partial: OnceLock::new(),
         }
     }
 
@@ -72,17 +117,45 @@ impl<T: DeserializeOwned> Lazy<T> {
         Self {
             raw: Some(raw),
             cell: OnceLock::new(),
+            partial: OnceLock::new(),
         }
+    }
+
+    fn text(&self) -> &str {
+        self.raw.as_deref().map_or("null", RawValue::get)
     }
 
     /// The decoded value; an `APIError` (kind `decode`) if the JSON does not
     /// match the model (checked on first access, as the page was only scanned).
     pub(crate) fn value(&self) -> PyResult<&T> {
         let decoded = self.cell.get_or_init(|| {
-            let text = self.raw.as_deref().map_or("null", RawValue::get);
-            serde_json::from_str(text).map_err(|e| e.to_string())
+            serde_json::from_str(self.text())
+                .map(Box::new)
+                .map_err(|e| e.to_string())
         });
-        decoded.as_ref().map_err(|message| {
+        self.checked(decoded)
+    }
+
+    /// The value to read the attribute `field` from: the whole model for a
+    /// deferred field (or once decoded anyway), else the partial decode.
+    pub(crate) fn for_field(&self, field: &str) -> PyResult<&T> {
+        if T::DEFERRED.contains(&field) {
+            return self.value();
+        }
+        if let Some(Ok(whole)) = self.cell.get() {
+            return Ok(whole);
+        }
+        let decoded = self.partial.get_or_init(|| {
+            T::decode_partial(self.text())
+                .map(Box::new)
+                .map_err(|e| e.to_string())
+        });
+        self.checked(decoded)
+    }
+
+    /// `decoded`, or its error as an `APIError` (kind `decode`).
+    fn checked<'a>(&self, decoded: &'a Result<Box<T>, String>) -> PyResult<&'a T> {
+        decoded.as_deref().map_err(|message| {
             let e = Error::Decode(tm_core::DecodeError {
                 status: http::StatusCode::OK,
                 message: format!("a tracking does not match the expected shape: {message}"),

@@ -40,7 +40,7 @@ macro_rules! model {
             $(
                 #[getter]
                 fn $field(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-                    field!(self.0.value()?, $field $(, $src)?).to_py(py)
+                    field!(self.0.for_field(stringify!($field))?, $field $(, $src)?).to_py(py)
                 }
             )*
 

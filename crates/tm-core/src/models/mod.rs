@@ -17,6 +17,7 @@ mod status;
 mod time;
 mod tracking;
 mod user;
+pub(crate) mod with_extra;
 
 pub use aircargo::{AirCargo, AirCargoEvent};
 pub use batch::{BatchCreated, BatchDeleted, BatchStopped, BatchUpdated, ItemError, TrackingRef};

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::lenient;
+use super::with_extra::model_with_extra;
 use super::{Extra, Status, Substatus, Timestamp};
 
 /// `customer_email`: a string in some responses, a list of strings in others.
@@ -31,188 +32,122 @@ impl Emails {
     }
 }
 
-/// One event of a shipment (`trackinfo[]`), newest first in a list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Checkpoint {
-    /// Carrier-local time of the event (naive).
-    #[serde(rename = "Date", default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<Timestamp>,
-    /// What happened.
-    #[serde(
-        rename = "StatusDescription",
-        default,
-        deserialize_with = "lenient::string_or_empty"
-    )]
-    pub status_description: String,
-    /// Where (may be empty).
-    #[serde(
-        rename = "Details",
-        default,
-        deserialize_with = "lenient::string_or_empty"
-    )]
-    pub details: String,
-    /// Main status of this event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checkpoint_status: Option<Status>,
-    /// Substatus of this event (e.g. `transit001`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub substatus: Option<Substatus>,
-    /// The milestone this event set, e.g. `ItemReceived`.
-    #[serde(rename = "ItemNode", default, skip_serializing_if = "Option::is_none")]
-    pub item_node: Option<String>,
-    /// Fields not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+model_with_extra! {
+    /// One event of a shipment (`trackinfo[]`), newest first in a list.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Checkpoint {
+        /// Carrier-local time of the event (naive).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub date: Option<Timestamp> = "Date" => default,
+        /// What happened.
+        pub status_description: String = "StatusDescription" => with lenient::string_or_empty,
+        /// Where (may be empty).
+        pub details: String = "Details" => with lenient::string_or_empty,
+        /// Main status of this event.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub checkpoint_status: Option<Status> = "checkpoint_status" => default,
+        /// Substatus of this event (e.g. `transit001`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub substatus: Option<Substatus> = "substatus" => default,
+        /// The milestone this event set, e.g. `ItemReceived`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub item_node: Option<String> = "ItemNode" => default,
+    }
 }
 
-/// Carrier data for one leg (`origin_info` / `destination_info`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CarrierInfo {
-    /// Carrier reference number.
-    #[serde(rename = "ReferenceNumber", default)]
-    pub reference_number: Option<String>,
-    /// Milestone: first event.
-    #[serde(rename = "ItemReceived", default)]
-    pub item_received: Option<Timestamp>,
-    /// Milestone: left the office of exchange.
-    #[serde(rename = "ItemDispatched", default)]
-    pub item_dispatched: Option<Timestamp>,
-    /// Milestone: at the departure airport.
-    #[serde(rename = "DepartfromAirport", default)]
-    pub depart_from_airport: Option<Timestamp>,
-    /// Milestone: arrived in the destination country.
-    #[serde(rename = "ArrivalfromAbroad", default)]
-    pub arrival_from_abroad: Option<Timestamp>,
-    /// Milestone: handed to customs.
-    #[serde(rename = "CustomsClearance", default)]
-    pub customs_clearance: Option<Timestamp>,
-    /// Milestone: at the delivery office.
-    #[serde(rename = "DestinationArrived", default)]
-    pub destination_arrived: Option<Timestamp>,
-    /// Carrier web site.
-    #[serde(default, deserialize_with = "lenient::string_opt")]
-    pub weblink: Option<String>,
-    /// Carrier phone.
-    #[serde(default, deserialize_with = "lenient::string_opt")]
-    pub phone: Option<String>,
-    /// Carrier of this leg.
-    #[serde(default)]
-    pub carrier_code: Option<String>,
-    /// Events, newest first.
-    #[serde(default)]
-    pub trackinfo: Vec<Checkpoint>,
-    /// Fields not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+model_with_extra! {
+    /// Carrier data for one leg (`origin_info` / `destination_info`).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct CarrierInfo {
+        /// Carrier reference number.
+        pub reference_number: Option<String> = "ReferenceNumber" => default,
+        /// Milestone: first event.
+        pub item_received: Option<Timestamp> = "ItemReceived" => default,
+        /// Milestone: left the office of exchange.
+        pub item_dispatched: Option<Timestamp> = "ItemDispatched" => default,
+        /// Milestone: at the departure airport.
+        pub depart_from_airport: Option<Timestamp> = "DepartfromAirport" => default,
+        /// Milestone: arrived in the destination country.
+        pub arrival_from_abroad: Option<Timestamp> = "ArrivalfromAbroad" => default,
+        /// Milestone: handed to customs.
+        pub customs_clearance: Option<Timestamp> = "CustomsClearance" => default,
+        /// Milestone: at the delivery office.
+        pub destination_arrived: Option<Timestamp> = "DestinationArrived" => default,
+        /// Carrier web site.
+        pub weblink: Option<String> = "weblink" => with lenient::string_opt,
+        /// Carrier phone.
+        pub phone: Option<String> = "phone" => with lenient::string_opt,
+        /// Carrier of this leg.
+        pub carrier_code: Option<String> = "carrier_code" => default,
+        /// Events, newest first.
+        pub trackinfo: Vec<Checkpoint> = "trackinfo" => default,
+    }
 }
 
-/// A stored tracking with its checkpoints (GET single, list items, realtime).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Tracking {
-    /// 32-hex id.
-    #[serde(default, deserialize_with = "lenient::string_or_empty")]
-    pub id: String,
-    /// Tracking number.
-    pub tracking_number: String,
-    /// Carrier code.
-    pub carrier_code: String,
-    /// Main status.
-    #[serde(default, deserialize_with = "lenient::status_or_default")]
-    pub status: Status,
-    /// Item-level substatus.
-    #[serde(default)]
-    pub substatus: Option<Substatus>,
-    /// Status info (meaning undocumented).
-    #[serde(default)]
-    pub status_info: Option<serde_json::Value>,
-    /// False once updates were stopped (`/trackings/notupdate`).
-    #[serde(default, deserialize_with = "lenient::bool_opt")]
-    pub track_update: Option<bool>,
-    /// When the tracking was created (RFC 3339).
-    #[serde(default)]
-    pub created_at: Option<Timestamp>,
-    /// When it was last refreshed (RFC 3339).
-    #[serde(default)]
-    pub updated_at: Option<Timestamp>,
-    /// Order time as the caller sent it.
-    #[serde(default)]
-    pub order_create_time: Option<Timestamp>,
-    /// Product title.
-    #[serde(default, deserialize_with = "lenient::string_opt")]
-    pub title: Option<String>,
-    /// Order id.
-    #[serde(default, deserialize_with = "lenient::string_opt")]
-    pub order_id: Option<String>,
-    /// Comment.
-    #[serde(default, deserialize_with = "lenient::string_opt")]
-    pub comment: Option<String>,
-    /// Customer name.
-    #[serde(default, deserialize_with = "lenient::string_opt")]
-    pub customer_name: Option<String>,
-    /// Customer e-mail(s).
-    #[serde(default)]
-    pub customer_email: Option<Emails>,
-    /// Customer phone.
-    #[serde(default, deserialize_with = "lenient::string_opt")]
-    pub customer_phone: Option<String>,
-    /// Logistics channel.
-    #[serde(default, deserialize_with = "lenient::string_opt")]
-    pub logistics_channel: Option<String>,
-    /// Destination country code as given on create.
-    #[serde(default, deserialize_with = "lenient::string_opt")]
-    pub destination_code: Option<String>,
-    /// Archived flag.
-    #[serde(default, deserialize_with = "lenient::bool_opt")]
-    pub archived: Option<bool>,
-    /// Origin country name.
-    #[serde(default, deserialize_with = "lenient::string_opt")]
-    pub original_country: Option<String>,
-    /// Destination country name.
-    #[serde(default, deserialize_with = "lenient::string_opt")]
-    pub destination_country: Option<String>,
-    /// Transit time in days.
-    #[serde(
-        rename = "itemTimeLength",
-        default,
-        deserialize_with = "lenient::i64_opt"
-    )]
-    pub item_time_length: Option<i64>,
-    /// Days since the last event.
-    #[serde(
-        rename = "stayTimeLength",
-        default,
-        deserialize_with = "lenient::i64_opt"
-    )]
-    pub stay_time_length: Option<i64>,
-    /// Service code.
-    #[serde(default, deserialize_with = "lenient::string_opt")]
-    pub service_code: Option<String>,
-    /// Recipient name (spelled `singed_by` by the service).
-    #[serde(
-        rename = "singed_by",
-        default,
-        deserialize_with = "lenient::string_opt"
-    )]
-    pub signed_by: Option<String>,
-    /// Origin-country carrier data.
-    #[serde(default)]
-    pub origin_info: Option<CarrierInfo>,
-    /// Destination-country carrier data.
-    #[serde(default)]
-    pub destination_info: Option<CarrierInfo>,
-    /// `"<StatusDescription>,<Details>,<Date>"` of the newest event.
-    #[serde(
-        rename = "lastEvent",
-        default,
-        deserialize_with = "lenient::string_opt"
-    )]
-    pub last_event: Option<String>,
-    /// Carrier-local time of the newest event.
-    #[serde(rename = "lastUpdateTime", default)]
-    pub last_update_time: Option<Timestamp>,
-    /// Fields not modelled here.
-    #[serde(flatten)]
-    pub extra: Extra,
+model_with_extra! {
+    /// A stored tracking with its checkpoints (GET single, list items, realtime).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Tracking {
+        /// 32-hex id.
+        pub id: String = "id" => with lenient::string_or_empty,
+        /// Tracking number.
+        pub tracking_number: String = "tracking_number" => required,
+        /// Carrier code.
+        pub carrier_code: String = "carrier_code" => required,
+        /// Main status.
+        pub status: Status = "status" => with lenient::status_or_default,
+        /// Item-level substatus.
+        pub substatus: Option<Substatus> = "substatus" => default,
+        /// Status info (meaning undocumented).
+        pub status_info: Option<serde_json::Value> = "status_info" => default,
+        /// False once updates were stopped (`/trackings/notupdate`).
+        pub track_update: Option<bool> = "track_update" => with lenient::bool_opt,
+        /// When the tracking was created (RFC 3339).
+        pub created_at: Option<Timestamp> = "created_at" => default,
+        /// When it was last refreshed (RFC 3339).
+        pub updated_at: Option<Timestamp> = "updated_at" => default,
+        /// Order time as the caller sent it.
+        pub order_create_time: Option<Timestamp> = "order_create_time" => default,
+        /// Product title.
+        pub title: Option<String> = "title" => with lenient::string_opt,
+        /// Order id.
+        pub order_id: Option<String> = "order_id" => with lenient::string_opt,
+        /// Comment.
+        pub comment: Option<String> = "comment" => with lenient::string_opt,
+        /// Customer name.
+        pub customer_name: Option<String> = "customer_name" => with lenient::string_opt,
+        /// Customer e-mail(s).
+        pub customer_email: Option<Emails> = "customer_email" => default,
+        /// Customer phone.
+        pub customer_phone: Option<String> = "customer_phone" => with lenient::string_opt,
+        /// Logistics channel.
+        pub logistics_channel: Option<String> = "logistics_channel" => with lenient::string_opt,
+        /// Destination country code as given on create.
+        pub destination_code: Option<String> = "destination_code" => with lenient::string_opt,
+        /// Archived flag.
+        pub archived: Option<bool> = "archived" => with lenient::bool_opt,
+        /// Origin country name.
+        pub original_country: Option<String> = "original_country" => with lenient::string_opt,
+        /// Destination country name.
+        pub destination_country: Option<String> =
+            "destination_country" => with lenient::string_opt,
+        /// Transit time in days.
+        pub item_time_length: Option<i64> = "itemTimeLength" => with lenient::i64_opt,
+        /// Days since the last event.
+        pub stay_time_length: Option<i64> = "stayTimeLength" => with lenient::i64_opt,
+        /// Service code.
+        pub service_code: Option<String> = "service_code" => with lenient::string_opt,
+        /// Recipient name (spelled `singed_by` by the service).
+        pub signed_by: Option<String> = "singed_by" => with lenient::string_opt,
+        /// Origin-country carrier data.
+        pub origin_info: Option<CarrierInfo> = "origin_info" => default,
+        /// Destination-country carrier data.
+        pub destination_info: Option<CarrierInfo> = "destination_info" => default,
+        /// `"<StatusDescription>,<Details>,<Date>"` of the newest event.
+        pub last_event: Option<String> = "lastEvent" => with lenient::string_opt,
+        /// Carrier-local time of the newest event.
+        pub last_update_time: Option<Timestamp> = "lastUpdateTime" => default,
+    }
 }
 
 impl Tracking {
@@ -324,3 +259,8 @@ pub struct CarrierChanged {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+#[cfg(test)]
+mod legacy;
+#[cfg(test)]
+mod tests;
