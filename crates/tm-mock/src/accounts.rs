@@ -38,9 +38,6 @@ pub(crate) struct Account {
     pub by_order: HashMap<Box<str>, Vec<u128>>,
     /// Realtime queries answered, by (carrier code, number).
     pub realtime: HashMap<(&'static str, Box<str>), RealtimeEntry>,
-    /// Changes made to its trackings through the API so far (not by the clock): a webhook
-    /// event rendered ahead of its poll moment is used only if this has not moved since.
-    pub revision: u64,
 }
 
 /// Most accounts an open-mode simulator keeps: past it, a new key's call that

@@ -93,7 +93,7 @@ impl Reply {
             Reply::Tracking { tracking, seed, t } => success_sized(
                 200,
                 &TrackingView {
-                    route: &tracking.route(seed),
+                    route: tracking.route(seed),
                     s: &tracking,
                     t,
                 },

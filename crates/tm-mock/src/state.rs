@@ -9,20 +9,6 @@ use crate::hash::mix;
 use crate::shipment::{Route, StatusAt};
 use crate::tracking::StoredTracking;
 
-/// A status change the clock applied (see [`State::set_now_with`]).
-pub(crate) struct ClockChange<'a> {
-    /// When it became visible.
-    pub at: i64,
-    /// The account's index.
-    pub acct: u32,
-    /// The tracking after the change.
-    pub tracking: &'a StoredTracking,
-    /// Its route (as just computed for the change).
-    pub route: &'a Route,
-    /// The account's [`crate::accounts::Account::revision`].
-    pub revision: u64,
-}
-
 /// Everything that is simulated.
 #[derive(Debug, Default)]
 pub(crate) struct State {
@@ -101,23 +87,11 @@ impl State {
         status
     }
 
-    /// Recomputes the cached status of one tracking and its schedule entry after a change
-    /// made through the API (counted in the account's `revision`).
+    /// Recomputes the cached status of one tracking and its schedule entry.
     pub(crate) fn refresh(&mut self, acct: usize, id: u128) {
-        self.changed_by_api(acct);
-        self.apply_status(acct, id);
-    }
-
-    /// Counts a change of `acct`'s trackings made through the API.
-    fn changed_by_api(&mut self, acct: usize) {
-        let a = &mut self.accounts[acct];
-        a.revision = a.revision.wrapping_add(1);
-    }
-
-    /// Recomputes the cached status of one tracking and its schedule entry; the route it
-    /// was computed from, if the tracking exists.
-    fn apply_status(&mut self, acct: usize, id: u128) -> Option<Route> {
-        let s = self.accounts[acct].trackings.get(&id)?;
+        let Some(s) = self.accounts[acct].trackings.get(&id) else {
+            return;
+        };
         let route = self.route_of(s);
         let now = self.status_now(s, &route);
         let (old_status, old_next, key) = (s.status, s.next_at, s.list_key());
@@ -136,7 +110,6 @@ impl State {
         if let Some(n) = now.next {
             self.schedule.insert((n, acct as u32, id));
         }
-        Some(route)
     }
 
     /// Stores a new tracking and indexes it.
@@ -156,7 +129,6 @@ impl State {
 
     /// Removes a tracking and its index entries.
     pub(crate) fn remove(&mut self, acct: usize, id: u128) -> Option<StoredTracking> {
-        self.changed_by_api(acct);
         let a = &mut self.accounts[acct];
         let s = Arc::unwrap_or_clone(a.trackings.remove(&id)?);
         let key = s.list_key();
@@ -206,12 +178,16 @@ impl State {
     /// Moves the clock (a time within [`crate::CLOCK_MIN`]..=[`crate::CLOCK_MAX`])
     /// and applies due status changes.
     pub(crate) fn set_now(&mut self, t: i64) {
-        self.set_now_with(t, &mut |_| {});
+        self.set_now_with(t, &mut |_, _, _| {});
     }
 
-    /// [`State::set_now`], calling `changed` for every change applied on the way forward,
-    /// in time order (webhooks turn them into events).
-    pub(crate) fn set_now_with(&mut self, t: i64, changed: &mut dyn FnMut(ClockChange<'_>)) {
+    /// [`State::set_now`], calling `changed(time, account, tracking)` for every change
+    /// applied on the way forward, in time order (webhooks turn them into events).
+    pub(crate) fn set_now_with(
+        &mut self,
+        t: i64,
+        changed: &mut dyn FnMut(i64, u32, &StoredTracking),
+    ) {
         if t >= self.now {
             self.now = t;
             while let Some(&first) = self.schedule.first() {
@@ -219,7 +195,7 @@ impl State {
                     break;
                 }
                 self.schedule.pop_first();
-                let (at, acct, id) = first;
+                let (_, acct, id) = first;
                 if let Some(s) = self.accounts[acct as usize]
                     .trackings
                     .get_mut(&id)
@@ -227,18 +203,9 @@ impl State {
                 {
                     s.next_at = None;
                 }
-                let Some(route) = self.apply_status(acct as usize, id) else {
-                    continue;
-                };
-                let a = &self.accounts[acct as usize];
-                if let Some(tracking) = a.trackings.get(&id) {
-                    changed(ClockChange {
-                        at,
-                        acct,
-                        tracking,
-                        route: &route,
-                        revision: a.revision,
-                    });
+                self.refresh(acct as usize, id);
+                if let Some(s) = self.accounts[acct as usize].trackings.get(&id) {
+                    changed(first.0, acct, s);
                 }
             }
         } else {
@@ -254,7 +221,7 @@ impl State {
                     {
                         s.next_at = None;
                     }
-                    self.apply_status(acct, id);
+                    self.refresh(acct, id);
                 }
             }
         }

@@ -69,7 +69,7 @@ pub(crate) fn created_raw(s: &StoredTracking, status: Status, updated: bool) -> 
 pub(crate) fn tracking_raw(seed: u64, s: &StoredTracking, t: i64) -> Box<RawValue> {
     raw(&TrackingView {
         s,
-        route: &s.route(seed),
+        route: s.route(seed),
         t,
     })
 }

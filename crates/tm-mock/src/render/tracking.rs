@@ -61,13 +61,13 @@ impl Serialize for CreatedView<'_> {
 /// The full tracking object of `s` seen at time `t`.
 pub(crate) struct TrackingView<'a> {
     pub s: &'a StoredTracking,
-    pub route: &'a Route,
+    pub route: Route,
     pub t: i64,
 }
 
 impl Serialize for TrackingView<'_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let (s, route) = (self.s, self.route);
+        let (s, route) = (self.s, &self.route);
         let seen = s.seen_at(self.t);
         let status = match s.manual {
             Some(m) => StatusAt {

@@ -8,7 +8,6 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use super::ladder::{retry_delay, MAX_RETRIES};
-use super::polls::PollQueue;
 use super::types::{
     DeliveryOutcome, DeliveryRecord, QueuedWebhook, WebhookEndpoint, WebhookFaults,
 };
@@ -19,42 +18,19 @@ pub const MAX_ENDPOINTS_PER_ACCOUNT: usize = 4;
 pub const DELIVERY_LOG_CAPACITY: usize = 100_000;
 /// Events remembered for redelivery (oldest forgotten first).
 const EVENT_MEMORY: usize = 200_000;
-/// Bytes of events rendered ahead of their poll moment that may wait at once; past it, an
-/// event is rendered at its poll moment (the same bytes, only slower to make).
-const AHEAD_BUDGET: usize = 1 << 30;
 /// Events kept in the in-process queue until drained (oldest dropped first).
 pub const QUEUE_CAPACITY: usize = 1_000_000;
 
 /// `(endpoint id, account, tracking id)`: deliveries of one tracking to one URL, in order.
 type StreamKey = (u64, u32, u128);
 
-/// What the caller renders for a poll: the GET-one tracking at that moment, written after
-/// [`BODY_HEAD`] so that the in-process queue's signed body is finished in place (no copy).
-#[derive(Debug)]
+/// What the caller renders for a poll: the GET-one tracking at that moment.
 pub(crate) struct Rendered {
-    /// [`BODY_HEAD`] followed by the tracking's JSON (always valid UTF-8).
-    pub(crate) body: Vec<u8>,
+    pub(crate) data: String,
     pub(crate) carrier_code: &'static str,
     pub(crate) tracking_number: Box<str>,
     /// Index of the main status (0 = pending … 7 = expired).
     pub(crate) status: usize,
-    /// The account's [`crate::accounts::Account::revision`] when it was rendered.
-    pub(crate) revision: u64,
-}
-
-impl Rendered {
-    /// A buffer for [`Rendered::body`]: [`BODY_HEAD`], room for a tracking and the signature.
-    pub(crate) fn body_buffer(capacity: usize) -> Vec<u8> {
-        let mut body = Vec::with_capacity(BODY_HEAD.len() + capacity + SIGNATURE_ROOM);
-        body.extend_from_slice(BODY_HEAD);
-        body
-    }
-
-    /// The tracking's JSON (what `data` of the delivery holds).
-    fn data(&self) -> &str {
-        // Written by serde_json after an ASCII head, so always UTF-8 at this index.
-        std::str::from_utf8(&self.body[BODY_HEAD.len()..]).unwrap_or("null")
-    }
 }
 
 /// An event's identity, kept after delivery for the log and redelivery.
@@ -105,9 +81,8 @@ pub(crate) struct Webhooks {
     endpoints: Vec<Endpoint>,
     next_endpoint: u64,
     next_event: u64,
-    /// Poll moments that will see a change (several changes before one poll are one event),
-    /// with the event when it was rendered ahead.
-    polls: PollQueue<Box<Rendered>>,
+    /// Poll moments that will see a change: (time, account, tracking).
+    polls: BTreeSet<(i64, u32, u128)>,
     streams: HashMap<StreamKey, VecDeque<Pending>>,
     /// Head of each non-empty stream, by due time.
     due: BTreeSet<(i64, StreamKey)>,
@@ -157,7 +132,7 @@ impl Webhooks {
             endpoints: Vec::new(),
             next_endpoint: 1,
             next_event: 1,
-            polls: PollQueue::new(|r| r.body.capacity()),
+            polls: BTreeSet::new(),
             streams: HashMap::new(),
             due: BTreeSet::new(),
             due_of: HashMap::new(),
@@ -321,35 +296,17 @@ impl Webhooks {
 
     /// A change of tracking `(acct, id)` became visible at `at`: the service sees it at the
     /// tracking's next poll moment (express every 3 h, postal every 6 h, phase by id).
-    /// `next_change`: when the tracking changes again (if known). When that is after the poll,
-    /// nothing the clock does alters the tracking before the poll, so the event is rendered
-    /// now, for the poll moment, by `render_for` (the route at hand is reused, and the poll
-    /// does not look the tracking up again); the caller checks at the poll that no API call
-    /// changed it since.
-    pub(crate) fn changed(
-        &mut self,
-        acct: u32,
-        id: u128,
-        at: i64,
-        cadence: i64,
-        next_change: Option<i64>,
-        render_for: impl FnOnce(i64) -> Option<Rendered>,
-    ) {
+    pub(crate) fn changed(&mut self, acct: u32, id: u128, at: i64, cadence: i64) {
         let phase = i64::try_from(id % cadence.unsigned_abs() as u128).unwrap_or(0);
         let poll = (at - phase).div_euclid(cadence) * cadence + phase;
         let poll = if poll < at { poll + cadence } else { poll };
-        let ahead = if next_change.is_none_or(|n| n > poll) && self.polls.held() < AHEAD_BUDGET {
-            render_for(poll).map(Box::new)
-        } else {
-            None
-        };
-        // Several changes before one poll are one event: the queue keeps it once.
-        self.polls.push((poll, acct, id), ahead);
+        // Several changes before one poll are one event: the set dedups them.
+        self.polls.insert((poll, acct, id));
     }
 
     /// Earliest poll or attempt that is due.
-    pub(crate) fn next_due(&mut self) -> Option<i64> {
-        let poll = self.polls.peek().map(|p| p.0);
+    pub(crate) fn next_due(&self) -> Option<i64> {
+        let poll = self.polls.first().map(|p| p.0);
         let att = self.due.first().map(|d| d.0);
         match (poll, att) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -357,13 +314,12 @@ impl Webhooks {
         }
     }
 
-    /// Runs the polls due by `now` (events rendered by `render`, given what was rendered
-    /// ahead for the poll, if anything; signed for the queue with `email`) and returns the
-    /// attempts due by `now`, each signed with its due time.
+    /// Runs the polls due by `now` (events rendered by `render`, signed for the queue with
+    /// `email`) and returns the attempts due by `now`, each signed with its due time.
     pub(crate) fn take_due(
         &mut self,
         now: i64,
-        mut render: impl FnMut(u32, u128, i64, Option<Box<Rendered>>) -> Option<Rendered>,
+        mut render: impl FnMut(u32, u128, i64) -> Option<Rendered>,
         email: impl Fn(u32) -> String,
     ) -> Vec<Attempt> {
         // One account's e-mail is asked for once per event: remember the last one.
@@ -378,12 +334,12 @@ impl Webhooks {
                 }
             }
         };
-        while let Some((p, acct, id)) = self.polls.peek() {
+        while let Some(&(p, acct, id)) = self.polls.first() {
             if p > now {
                 break;
             }
-            let ahead = self.polls.pop().and_then(|(_, ahead)| ahead);
-            if let Some(r) = render(acct, id, p, ahead) {
+            self.polls.pop_first();
+            if let Some(r) = render(acct, id, p) {
                 self.event(acct, id, p, r, &mut email);
             }
         }
@@ -424,6 +380,20 @@ impl Webhooks {
     ) {
         let event = self.next_event;
         self.next_event += 1;
+        if let Some(q) = self.queue.as_mut() {
+            if q.len() >= QUEUE_CAPACITY {
+                q.pop_front();
+            }
+            let mail = email(acct);
+            q.push_back(QueuedWebhook {
+                event_id: event,
+                body: signed_vec(&r.data, &mail, p),
+                email: mail.to_string(),
+                carrier_code: r.carrier_code.to_owned(),
+                tracking_number: r.tracking_number.to_string(),
+                time: p,
+            });
+        }
         let start = p + i64::try_from(self.faults.delay_seconds).unwrap_or(i64::MAX / 4);
         let targets: Vec<u64> = self
             .for_account(acct)
@@ -431,7 +401,7 @@ impl Webhooks {
             .map(|e| e.public.id)
             .collect();
         if !targets.is_empty() {
-            let data: Arc<str> = Arc::from(r.data());
+            let data: Arc<str> = Arc::from(r.data);
             for ep in &targets {
                 self.push((*ep, acct, id), event, Arc::clone(&data), start);
             }
@@ -441,32 +411,11 @@ impl Webhooks {
                     acct,
                     id,
                     carrier_code: r.carrier_code,
-                    tracking_number: r.tracking_number.clone(),
+                    tracking_number: r.tracking_number,
                     time: p,
                     given_up: Vec::new(),
                 },
             );
-        }
-        if let Some(q) = self.queue.as_mut() {
-            if q.len() >= QUEUE_CAPACITY {
-                q.pop_front();
-            }
-            let mail = email(acct);
-            let Rendered {
-                mut body,
-                carrier_code,
-                tracking_number,
-                ..
-            } = r;
-            finish_signed(&mut body, &mail, p);
-            q.push_back(QueuedWebhook {
-                event_id: event,
-                body,
-                email: mail.to_string(),
-                carrier_code: carrier_code.to_owned(),
-                tracking_number: tracking_number.into_string(),
-                time: p,
-            });
         }
     }
 
@@ -613,7 +562,7 @@ impl Webhooks {
         }
         let r = render(meta.acct, meta.id, meta.time)
             .ok_or_else(|| format!("the tracking of event {event} no longer exists"))?;
-        let data: Arc<str> = Arc::from(r.data());
+        let data: Arc<str> = Arc::from(r.data);
         if let Some(m) = self.events.get_mut(&event) {
             m.given_up.retain(|id| !targets.contains(id));
         }
@@ -641,28 +590,18 @@ pub(crate) fn signed(data: &str, email: &str, time: i64) -> bytes::Bytes {
     bytes::Bytes::from(signed_vec(data, email, time))
 }
 
-/// What every delivery body starts with; `data` follows.
-pub(crate) const BODY_HEAD: &[u8] =
-    br#"{"meta":{"code":200,"type":"Success","message":"Success"},"data":"#;
-/// Room after `data` for `verifyInfo` (a 64-hex signature and a timestamp).
-const SIGNATURE_ROOM: usize = 128;
-
-/// [`signed`] as plain bytes, built in one exact buffer.
+/// [`signed`] as plain bytes (what the in-process queue keeps), built in one exact buffer.
 fn signed_vec(data: &str, email: &str, time: i64) -> Vec<u8> {
-    let mut s = Vec::with_capacity(BODY_HEAD.len() + data.len() + SIGNATURE_ROOM);
-    s.extend_from_slice(BODY_HEAD);
-    s.extend_from_slice(data.as_bytes());
-    finish_signed(&mut s, email, time);
-    s
-}
-
-/// Appends `verifyInfo` (signed with `time`) and closes the body begun with [`BODY_HEAD`].
-fn finish_signed(s: &mut Vec<u8>, email: &str, time: i64) {
+    const HEAD: &[u8] = br#"{"meta":{"code":200,"type":"Success","message":"Success"},"data":"#;
     let sig = tm_core::webhook::sign(email, time);
+    let mut s = Vec::with_capacity(HEAD.len() + data.len() + 128);
+    s.extend_from_slice(HEAD);
+    s.extend_from_slice(data.as_bytes());
     s.extend_from_slice(br#","verifyInfo":{"timeStr":"#);
     // `write!` to a Vec cannot fail.
     let _ = write!(s, "{time}");
     s.extend_from_slice(br#","signature":""#);
     s.extend_from_slice(sig.as_bytes());
     s.extend_from_slice(br#""}}"#);
+    s
 }

@@ -13,7 +13,6 @@ use crate::api::trackings::account_email;
 use crate::catalog::Kind;
 use crate::clock::{self, parse_time, rfc3339};
 use crate::render::{self, error, success, TrackingView};
-use crate::shipment::Route;
 use crate::state::State;
 use crate::tracking::StoredTracking;
 use crate::wire::{segments, SimRequest, SimResponse};
@@ -28,80 +27,30 @@ fn cadence(s: &StoredTracking) -> i64 {
     }
 }
 
-thread_local! {
-    /// Where events are rendered before being copied into their exact-size bodies.
-    static SCRATCH: std::cell::RefCell<Vec<u8>> =
-        std::cell::RefCell::new(Vec::with_capacity(render::TRACKING_BODY_CAPACITY));
-}
-
 /// The tracking as GET-one shows it when the clock reads `t`.
 fn render_at(state: &State, acct: u32, id: u128, t: i64) -> Option<Rendered> {
-    let a = &state.accounts[acct as usize];
-    let s = a.trackings.get(&id)?;
-    render(s, &s.route(state.seed), t, a.revision)
-}
-
-/// The event of `s` (whose route is `route`) for the poll moment `t`; `None` once it stopped
-/// updating. `revision`: its account's, now.
-fn render(s: &StoredTracking, route: &Route, t: i64, revision: u64) -> Option<Rendered> {
+    let s = state.accounts[acct as usize].trackings.get(&id)?;
     if !s.track_update {
         return None;
     }
-    let status = State::status_at(s, route, t).status.index();
-    // Rendered into a reused buffer, then copied once into a body of the exact size: a body
-    // waits in the queue or a stream until delivered, and a buffer sized for the largest
-    // tracking would take (and fault in) nearly twice the memory. Same bytes as GET-one's.
-    let body = SCRATCH.with_borrow_mut(|scratch| {
-        scratch.clear();
-        serde_json::to_writer(&mut *scratch, &TrackingView { s, route, t }).ok()?;
-        let mut body = Rendered::body_buffer(scratch.len());
-        body.extend_from_slice(scratch);
-        Some(body)
-    })?;
+    let route = s.route(state.seed);
+    let status = State::status_at(s, &route, t).status.index();
+    // Straight into a buffer sized for a tracking (no regrowth, no shrink, no re-parse):
+    // the same bytes `render::raw` gives GET-one.
+    let mut data = Vec::with_capacity(render::TRACKING_BODY_CAPACITY);
+    serde_json::to_writer(&mut data, &TrackingView { s, route, t }).ok()?;
     Some(Rendered {
-        body,
+        data: String::from_utf8(data).ok()?,
         carrier_code: s.carrier.code,
         tracking_number: s.number.clone(),
         status,
-        revision,
     })
 }
 
-/// The event for a poll moment: the one rendered ahead if no API call changed the account's
-/// trackings since, else rendered now.
-fn event_at(
-    state: &State,
-    acct: u32,
-    id: u128,
-    t: i64,
-    ahead: Option<Box<Rendered>>,
-) -> Option<Rendered> {
-    match ahead {
-        Some(r) if r.revision == state.accounts[acct as usize].revision => Some(*r),
-        _ => render_at(state, acct, id, t),
-    }
-}
-
-/// Attempt-free steps taken under one hold of the lock before it is let go (so other
-/// requests get in during a long move, as they would between steps).
-const STEPS_PER_LOCK: usize = 4096;
-
 impl World {
-    /// Steps a clock move towards `t` until some attempts are due (they must be sent outside
-    /// the lock), [`STEPS_PER_LOCK`] steps were taken, or the move is complete (`None`).
-    pub(crate) fn webhook_steps(&mut self, t: i64) -> Option<Vec<Attempt>> {
-        for _ in 0..STEPS_PER_LOCK {
-            let attempts = self.webhook_step(t)?;
-            if !attempts.is_empty() {
-                return Some(attempts);
-            }
-        }
-        Some(Vec::new())
-    }
-
     /// One step of a clock move towards `t`: to the next change, poll or attempt (or `t`).
     /// Returns the attempts due at the step, or `None` when the move is complete.
-    fn webhook_step(&mut self, t: i64) -> Option<Vec<Attempt>> {
+    pub(crate) fn webhook_step(&mut self, t: i64) -> Option<Vec<Attempt>> {
         let World {
             state, webhooks, ..
         } = self;
@@ -122,18 +71,15 @@ impl World {
             Some(n) if n <= t => n.max(state.now),
             _ => t,
         };
-        state.set_now_with(step, &mut |c| {
-            let s = c.tracking;
-            if s.track_update && webhooks.wants(c.acct) {
-                webhooks.changed(c.acct, s.id, c.at, cadence(s), s.next_at, |p| {
-                    render(s, c.route, p, c.revision)
-                });
+        state.set_now_with(step, &mut |at, acct, s| {
+            if s.track_update && webhooks.wants(acct) {
+                webhooks.changed(acct, s.id, at, cadence(s));
             }
         });
         let st: &State = state;
         let attempts = webhooks.take_due(
             step,
-            |acct, id, p, ahead| event_at(st, acct, id, p, ahead),
+            |acct, id, p| render_at(st, acct, id, p),
             |acct| account_email(&st.accounts[acct as usize].label),
         );
         let more = step < t
@@ -373,7 +319,7 @@ impl Simulator {
     }
 
     pub(crate) fn webhook_step(&self, t: i64) -> Option<Vec<Attempt>> {
-        self.lock().webhook_steps(t)
+        self.lock().webhook_step(t)
     }
 
     pub(crate) fn webhook_finish(&self, results: Vec<(Attempt, u16)>) -> Vec<Attempt> {

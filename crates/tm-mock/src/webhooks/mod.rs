@@ -7,7 +7,6 @@ mod deliver;
 mod engine;
 mod glue;
 mod ladder;
-mod polls;
 mod types;
 
 pub use deliver::ATTEMPT_TIMEOUT;
