@@ -125,6 +125,13 @@ pub(crate) fn string_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Strin
     })
 }
 
+/// A list, empty when `null` (the service sends `null` for lists it has nothing in).
+pub(crate) fn list_or_empty<'de, D: Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    Ok(<Option<Vec<T>> as serde::Deserialize>::deserialize(d)?.unwrap_or_default())
+}
+
 /// String defaulting to empty when null.
 pub(crate) fn string_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(string_opt(d)?.unwrap_or_default())

@@ -79,8 +79,8 @@ model_with_extra! {
         pub phone: Option<String> = "phone" => with lenient::string_opt,
         /// Carrier of this leg.
         pub carrier_code: Option<String> = "carrier_code" => default,
-        /// Events, newest first.
-        pub trackinfo: Vec<Checkpoint> = "trackinfo" => default,
+        /// Events, newest first (`null` reads as none).
+        pub trackinfo: Vec<Checkpoint> = "trackinfo" => with lenient::list_or_empty,
     }
 }
 

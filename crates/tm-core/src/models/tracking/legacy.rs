@@ -76,8 +76,8 @@ pub struct CarrierInfo {
     /// Carrier of this leg.
     #[serde(default)]
     pub carrier_code: Option<String>,
-    /// Events, newest first.
-    #[serde(default)]
+    /// Events, newest first (`null` reads as none, as in the model).
+    #[serde(default, deserialize_with = "lenient::list_or_empty")]
     pub trackinfo: Vec<Checkpoint>,
     /// Fields not modelled here.
     #[serde(flatten)]
