@@ -3,13 +3,15 @@
 //! server only listens on loopback. The API itself and the Rust API are
 //! unaffected.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
 use tm_mock::{serve_with, ServeError, ServeOptions, SimConfig, Simulator};
+
+mod common;
 
 const TOKEN: &str = "s3cret-admin-token";
 
@@ -230,22 +232,12 @@ fn the_binary_refuses_an_open_admin_api_off_loopback_with_status_2() {
 
 #[test]
 fn the_binary_takes_the_token_from_the_environment() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tm-mock"))
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .env("TM_MOCK_ADMIN_TOKEN", TOKEN)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let hostport = line
-        .trim()
-        .trim_start_matches("http://")
-        .trim_end_matches("/v2")
-        .to_owned();
+    let mut served = common::serve(
+        Command::new(env!("CARGO_BIN_EXE_tm-mock"))
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .env("TM_MOCK_ADMIN_TOKEN", TOKEN),
+    );
+    let hostport = served.host_port().to_owned();
     let (status, _, _) = request(&hostport, "POST", "/_mock/reset", &[], "");
     assert_eq!(status, 401);
     let (status, _, v) = request(
@@ -256,6 +248,6 @@ fn the_binary_takes_the_token_from_the_environment() {
         "",
     );
     assert_eq!((status, v["meta"]["code"].as_i64()), (200, Some(200)));
-    child.kill().unwrap();
-    child.wait().unwrap();
+    served.child.kill().unwrap();
+    served.child.wait().unwrap();
 }

@@ -1,8 +1,10 @@
 //! The binary prints its URL first and exits cleanly on SIGTERM.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+mod common;
 
 fn get(url: &str, path: &str, key: &str) -> String {
     let hostport = url.trim_start_matches("http://").trim_end_matches("/v2");
@@ -15,29 +17,20 @@ fn get(url: &str, path: &str, key: &str) -> String {
 
 #[test]
 fn binary_serves_and_stops_on_sigterm() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tm-mock"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--key",
-            "k1",
-            "--credits",
-            "5",
-            "--seed",
-            "3",
-            "--rate-limits",
-            "off",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim();
+    let mut served = common::serve(Command::new(env!("CARGO_BIN_EXE_tm-mock")).args([
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--key",
+        "k1",
+        "--credits",
+        "5",
+        "--seed",
+        "3",
+        "--rate-limits",
+        "off",
+    ]));
+    let url = served.url.as_str();
     assert!(
         url.starts_with("http://127.0.0.1:") && url.ends_with("/v2"),
         "{url}"
@@ -46,12 +39,12 @@ fn binary_serves_and_stops_on_sigterm() {
     assert!(ok.contains("\"track_number\":5"), "{ok}");
     let bad = get(url, "/trackings/getuserinfo", "k2");
     assert!(bad.contains("4001"));
-    let pid = child.id().to_string();
+    let pid = served.child.id().to_string();
     assert!(Command::new("kill")
         .args(["-TERM", &pid])
         .status()
         .unwrap()
         .success());
-    let status = child.wait().unwrap();
+    let status = served.child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }

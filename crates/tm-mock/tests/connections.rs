@@ -8,6 +8,9 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use tm_mock::{serve_with, ServeOptions, SimConfig, Simulator};
+
+#[cfg(target_os = "linux")]
+mod common;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -211,8 +214,8 @@ async fn futures_join<F: std::future::Future<Output = Duration> + Send + 'static
 #[cfg(target_os = "linux")]
 #[test]
 fn out_of_file_descriptors_the_server_backs_off_and_recovers() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    use std::process::{Command, Stdio};
+    use std::io::{Read, Write};
+    use std::process::Command;
 
     fn cpu_ticks(pid: u32) -> u64 {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
@@ -223,33 +226,23 @@ fn out_of_file_descriptors_the_server_backs_off_and_recovers() {
     }
 
     let bin = env!("CARGO_BIN_EXE_tm-mock");
-    let mut child = Command::new("sh")
-        .args([
-            "-c",
-            &format!("ulimit -n 64 && exec {bin} serve --addr 127.0.0.1:0 --header-timeout 3"),
-        ])
-        .env_remove("TM_MOCK_ADMIN_TOKEN")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .trim_start_matches("http://")
-        .trim_end_matches("/v2")
-        .to_owned();
+    let mut served = common::serve(
+        Command::new("sh")
+            .args([
+                "-c",
+                &format!("ulimit -n 64 && exec {bin} serve --addr 127.0.0.1:0 --header-timeout 3"),
+            ])
+            .env_remove("TM_MOCK_ADMIN_TOKEN"),
+    );
+    let addr = served.host_port().to_owned();
     // More idle connections than the server has descriptors for.
     let idle: Vec<_> = (0..100)
         .map(|_| std::net::TcpStream::connect(&addr).unwrap())
         .collect();
     std::thread::sleep(Duration::from_millis(300));
-    let before = cpu_ticks(child.id());
+    let before = cpu_ticks(served.child.id());
     std::thread::sleep(Duration::from_secs(2));
-    let spent = cpu_ticks(child.id()) - before;
+    let spent = cpu_ticks(served.child.id()) - before;
     eprintln!("cpu ticks while exhausted: {spent}");
     // A spinning accept loop burns ~200 ticks (2 s of a core) here; a
     // backing-off one next to nothing (0 measured). The bound is loose.
@@ -266,6 +259,6 @@ fn out_of_file_descriptors_the_server_backs_off_and_recovers() {
     s.read_to_string(&mut out).unwrap();
     assert!(out.starts_with("HTTP/1.1 200"), "{out:.200}");
     drop(idle);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    served.child.kill().unwrap();
+    served.child.wait().unwrap();
 }

@@ -16,6 +16,8 @@ use serde_json::{json, Value};
 use tm_core::webhook::{self, Tolerance};
 use tm_mock::{DeliveryOutcome, SimConfig, Simulator, WebhookFaults};
 
+mod common;
+
 const KEY: &str = "webhook-test-key";
 const DAY: u64 = 86_400;
 
@@ -514,8 +516,8 @@ fn serve_binary_with_webhook_flag_delivers() {
         });
         url
     });
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tm-mock"))
-        .args([
+    let mut served = common::serve(
+        std::process::Command::new(env!("CARGO_BIN_EXE_tm-mock")).args([
             "serve",
             "--addr",
             "127.0.0.1:0",
@@ -523,18 +525,9 @@ fn serve_binary_with_webhook_flag_delivers() {
             "off",
             "--webhook",
             &url,
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let base = line.trim().to_owned();
+        ]),
+    );
+    let base = served.url.clone();
     let result = rt.block_on(async {
         let http = Http {
             base,
@@ -545,8 +538,8 @@ fn serve_binary_with_webhook_flag_delivers() {
         http.advance(10 * DAY).await;
         email
     });
-    let _ = child.kill();
-    let _ = child.wait();
+    let _ = served.child.kill();
+    let _ = served.child.wait();
     let got = got.lock().unwrap().clone();
     assert!(!got.is_empty());
     for body in got {
