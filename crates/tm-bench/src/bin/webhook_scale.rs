@@ -36,7 +36,8 @@ fn filled(n: u64) -> Simulator {
 }
 
 /// CPU seconds this process has used (user + system, from `/proc/self/stat`; 0 where that
-/// is missing). On a shared machine CPU time moves far less with other load than wall time.
+/// is missing). It leaves out time spent waiting for a core, not a core slowed by sharing:
+/// compare runs from one quiet window (BENCHMARKS.md §5d).
 fn cpu_seconds() -> f64 {
     // Linux's USER_HZ is 100 on every architecture that exposes it to user space.
     const TICKS_PER_SECOND: f64 = 100.0;
@@ -106,6 +107,12 @@ fn arg(name: &str, default: u64) -> u64 {
 }
 
 fn main() {
+    if std::env::args().any(|a| a == "--help" || a == "-h") {
+        println!(
+            "webhook_scale [--trackings N (default 1000000)] [--http-trackings N (default 10000)]"
+        );
+        return;
+    }
     let n = arg("--trackings", 1_000_000);
     let n_http = arg("--http-trackings", 10_000);
     println!("| stored trackings | webhooks | events | advance 3 simulated days (24 steps of 3 h) | vs without | CPU time | vs without |");
