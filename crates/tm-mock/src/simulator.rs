@@ -62,7 +62,9 @@ impl Simulator {
     /// (9999-12-31T23:59:59Z); [`Simulator::try_advance`] refuses instead. With
     /// webhook URLs registered it returns once every delivery attempt due by the
     /// new time has finished (over HTTP, on a private thread; inside async code
-    /// prefer [`Simulator::advance_async`]).
+    /// prefer [`Simulator::advance_async`]). With the webhook queue on, a move that
+    /// makes many events renders them on a helper thread while the clock moves on;
+    /// it returns once all of them are queued.
     pub fn advance(&self, d: Duration) {
         let t = clock::clamp(i128::from(self.lock().state.now) + i128::from(d.as_secs()));
         self.move_clock_blocking(t);

@@ -796,3 +796,70 @@ fn a_tracking_deleted_before_its_poll_sends_nothing() {
     assert!(!numbers.is_empty());
     assert!(numbers.iter().all(|n| n == "9876543210"), "{numbers:?}");
 }
+
+/// Creates the same 600 trackings (express and postal, with titles) in `sim`.
+fn fill_mixed(sim: &Simulator) {
+    for chunk in 0..15u64 {
+        let items: Vec<Value> = (chunk * 40..chunk * 40 + 40)
+            .map(|i| {
+                let (carrier, number) = match i % 4 {
+                    0 => ("dhl", format!("{i:012}")),
+                    1 => ("ups", format!("1Z{i:016}")),
+                    2 => ("china-post", format!("LZ{i:09}CN")),
+                    _ => ("usps", format!("9400{i:018}")),
+                };
+                json!({"tracking_number": number, "carrier_code": carrier, "title": format!("item {i}")})
+            })
+            .collect();
+        let created = call(
+            sim,
+            http::Method::POST,
+            "/trackings/batch",
+            Some(json!(items)),
+        );
+        assert_eq!(created["meta"]["code"], 200, "{created}");
+    }
+}
+
+#[test]
+fn queue_events_rendered_off_the_lock_equal_events_rendered_at_their_poll() {
+    // A large synchronous move renders queue-only events on a helper thread, from snapshots
+    // taken at each poll moment. An event that also goes to a URL is rendered at the poll
+    // under the lock. Both simulators see the same changes; their queues must be identical.
+    let at_poll = sim();
+    let off_lock = sim();
+    for s in [&at_poll, &off_lock] {
+        s.set_webhook_queue(true);
+        fill_mixed(s);
+    }
+    // A URL makes `at_poll` render every event under the lock; its attempts are delayed
+    // past the end of the test, so nothing is sent.
+    at_poll
+        .add_webhook("http://127.0.0.1:9/never", &[], None)
+        .unwrap();
+    at_poll.set_webhook_faults(WebhookFaults {
+        delay_seconds: 100 * 365 * DAY,
+        ..WebhookFaults::default()
+    });
+    for s in [&at_poll, &off_lock] {
+        s.advance(Duration::from_secs(2 * DAY));
+        // An API change between moves shows in later events only.
+        let updated = call(
+            s,
+            http::Method::PUT,
+            "/trackings/dhl/000000000000",
+            Some(json!({"title": "renamed"})),
+        );
+        assert_eq!(updated["meta"]["code"], 200, "{updated}");
+        s.advance(Duration::from_secs(25 * DAY));
+    }
+    let want = at_poll.drain_webhook_queue();
+    let got = off_lock.drain_webhook_queue();
+    // Well over one batch (1,024), so the helper thread took part.
+    assert!(got.len() > 2_048, "only {} events", got.len());
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(&want) {
+        assert_eq!(g, w, "event {} differs", w.event_id);
+    }
+    assert!(at_poll.webhook_deliveries().is_empty());
+}

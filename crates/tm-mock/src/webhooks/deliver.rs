@@ -8,6 +8,7 @@ use futures::StreamExt;
 
 use super::engine::Attempt;
 use super::types::{DeliveryRecord, QueuedWebhook, WebhookEndpoint, WebhookFaults};
+use super::Feeder;
 use super::WebhookConfigError;
 use crate::Simulator;
 
@@ -47,8 +48,10 @@ impl Simulator {
     pub(crate) async fn move_clock(&self, t: i64) {
         // Built on first use (a URL may be registered while a move is under way).
         let mut http: Option<reqwest::Client> = None;
+        // No thread to spare on a caller's runtime: queue events are rendered step by step.
+        let mut feeder = Feeder::inline();
         loop {
-            let attempts = match self.webhook_step(t) {
+            let attempts = match self.webhook_step(t, &mut feeder) {
                 Some(a) => a,
                 None => return,
             };
@@ -67,15 +70,25 @@ impl Simulator {
 
     /// Runs `move_clock` from synchronous code: inline while no HTTP is involved, else on a
     /// private thread and runtime (so it never blocks or needs a caller's runtime).
+    /// Inline, the queue's events are rendered on a helper thread while the clock moves on
+    /// (the move returns once they are all queued).
     pub(crate) fn move_clock_blocking(&self, t: i64) {
         if !self.webhook_has_endpoints() {
-            loop {
-                match self.webhook_step(t) {
-                    None => return,
-                    Some(a) if a.is_empty() => continue,
-                    // A URL was registered during the move: send from a private runtime.
-                    Some(a) => return self.move_clock_privately(Some(a), t),
+            let pending = std::thread::scope(|scope| {
+                let mut feeder = Feeder::threaded(scope);
+                loop {
+                    match self.webhook_step(t, &mut feeder) {
+                        None => break None,
+                        Some(a) if a.is_empty() => continue,
+                        Some(a) => break Some(a),
+                    }
                 }
+                // Leaving the scope waits for the helper: every event so far is queued.
+            });
+            match pending {
+                None => return,
+                // A URL was registered during the move: send from a private runtime.
+                Some(a) => return self.move_clock_privately(Some(a), t),
             }
         }
         self.move_clock_privately(None, t);

@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::io::Write;
-use std::rc::Rc;
 use std::sync::Arc;
 
 use super::ladder::{retry_delay, MAX_RETRIES};
+use super::queue::{self, JobBatch, QueueJob, RenderLater, SharedQueue};
 use super::types::{
     DeliveryOutcome, DeliveryRecord, QueuedWebhook, WebhookEndpoint, WebhookFaults,
 };
@@ -18,8 +18,6 @@ pub const MAX_ENDPOINTS_PER_ACCOUNT: usize = 4;
 pub const DELIVERY_LOG_CAPACITY: usize = 100_000;
 /// Events remembered for redelivery (oldest forgotten first).
 const EVENT_MEMORY: usize = 200_000;
-/// Events kept in the in-process queue until drained (oldest dropped first).
-pub const QUEUE_CAPACITY: usize = 1_000_000;
 
 /// `(endpoint id, account, tracking id)`: deliveries of one tracking to one URL, in order.
 type StreamKey = (u64, u32, u128);
@@ -90,7 +88,9 @@ pub(crate) struct Webhooks {
     events: HashMap<u64, EventMeta>,
     event_order: VecDeque<u64>,
     log: VecDeque<DeliveryRecord>,
-    queue: Option<VecDeque<QueuedWebhook>>,
+    queue: Option<SharedQueue>,
+    /// Queue events made by the current clock step, not yet handed to a feeder.
+    jobs: Vec<QueueJob>,
     faults: WebhookFaults,
     rng: fastrand::Rng,
 }
@@ -140,6 +140,7 @@ impl Webhooks {
             event_order: VecDeque::new(),
             log: VecDeque::new(),
             queue: None,
+            jobs: Vec::new(),
             faults: WebhookFaults::default(),
             rng: fastrand::Rng::with_seed(seed ^ 0x7765_6268_6f6f_6b73),
         }
@@ -242,7 +243,7 @@ impl Webhooks {
     /// Turns the in-process queue on (events accumulate until drained) or off.
     pub(crate) fn set_queue(&mut self, on: bool) {
         match (on, self.queue.is_some()) {
-            (true, false) => self.queue = Some(VecDeque::new()),
+            (true, false) => self.queue = Some(SharedQueue::default()),
             (false, true) => self.queue = None,
             _ => {}
         }
@@ -251,9 +252,21 @@ impl Webhooks {
     /// Takes every queued event, oldest first.
     pub(crate) fn drain_queue(&mut self) -> Vec<QueuedWebhook> {
         self.queue
-            .as_mut()
-            .map(|q| q.drain(..).collect())
+            .as_ref()
+            .map(|q| queue::lock(q).drain(..).collect())
             .unwrap_or_default()
+    }
+
+    /// The queue events made since the last call, in event order, with their queue.
+    pub(crate) fn take_jobs(&mut self) -> Option<JobBatch> {
+        if self.jobs.is_empty() {
+            return None;
+        }
+        let jobs = std::mem::take(&mut self.jobs);
+        self.queue.as_ref().map(|q| JobBatch {
+            queue: std::sync::Arc::clone(q),
+            jobs,
+        })
     }
 
     pub(crate) fn set_faults(&mut self, f: WebhookFaults) {
@@ -314,22 +327,25 @@ impl Webhooks {
         }
     }
 
-    /// Runs the polls due by `now` (events rendered by `render`, signed for the queue with
-    /// `email`) and returns the attempts due by `now`, each signed with its due time.
+    /// Runs the polls due by `now` and returns the attempts due by `now`, each signed with
+    /// its due time. An event for a URL is rendered at once by `render`; an event only for
+    /// the queue becomes a job (see [`Webhooks::take_jobs`]) rendering `later`'s snapshot.
+    /// Queue events are signed with `email`.
     pub(crate) fn take_due(
         &mut self,
         now: i64,
         mut render: impl FnMut(u32, u128, i64) -> Option<Rendered>,
+        mut later: impl FnMut(u32, u128, i64) -> Option<RenderLater>,
         email: impl Fn(u32) -> String,
     ) -> Vec<Attempt> {
         // One account's e-mail is asked for once per event: remember the last one.
-        let mut last: Option<(u32, Rc<str>)> = None;
-        let mut email = move |acct: u32| -> Rc<str> {
+        let mut last: Option<(u32, Arc<str>)> = None;
+        let mut email = move |acct: u32| -> Arc<str> {
             match &last {
-                Some((a, m)) if *a == acct => Rc::clone(m),
+                Some((a, m)) if *a == acct => Arc::clone(m),
                 _ => {
-                    let m: Rc<str> = Rc::from(email(acct));
-                    last = Some((acct, Rc::clone(&m)));
+                    let m: Arc<str> = Arc::from(email(acct));
+                    last = Some((acct, Arc::clone(&m)));
                     m
                 }
             }
@@ -339,8 +355,22 @@ impl Webhooks {
                 break;
             }
             self.polls.pop_first();
-            if let Some(r) = render(acct, id, p) {
-                self.event(acct, id, p, r, &mut email);
+            if self.for_account(acct).next().is_some() {
+                if let Some(r) = render(acct, id, p) {
+                    self.event(acct, id, p, r, &mut email);
+                }
+            } else if let Some(render) = later(acct, id, p) {
+                // No URL wants it: only the queue does, and it renders off the lock.
+                let event_id = self.next_event;
+                self.next_event += 1;
+                if self.queue.is_some() {
+                    self.jobs.push(QueueJob::Later {
+                        event_id,
+                        email: email(acct),
+                        time: p,
+                        render,
+                    });
+                }
             }
         }
         let mut out = Vec::new();
@@ -376,23 +406,20 @@ impl Webhooks {
         id: u128,
         p: i64,
         r: Rendered,
-        email: &mut impl FnMut(u32) -> Rc<str>,
+        email: &mut impl FnMut(u32) -> Arc<str>,
     ) {
         let event = self.next_event;
         self.next_event += 1;
-        if let Some(q) = self.queue.as_mut() {
-            if q.len() >= QUEUE_CAPACITY {
-                q.pop_front();
-            }
+        if self.queue.is_some() {
             let mail = email(acct);
-            q.push_back(QueuedWebhook {
+            self.jobs.push(QueueJob::Ready(QueuedWebhook {
                 event_id: event,
                 body: signed_vec(&r.data, &mail, p),
                 email: mail.to_string(),
                 carrier_code: r.carrier_code.to_owned(),
                 tracking_number: r.tracking_number.to_string(),
                 time: p,
-            });
+            }));
         }
         let start = p + i64::try_from(self.faults.delay_seconds).unwrap_or(i64::MAX / 4);
         let targets: Vec<u64> = self
@@ -591,7 +618,7 @@ pub(crate) fn signed(data: &str, email: &str, time: i64) -> bytes::Bytes {
 }
 
 /// [`signed`] as plain bytes (what the in-process queue keeps), built in one exact buffer.
-fn signed_vec(data: &str, email: &str, time: i64) -> Vec<u8> {
+pub(crate) fn signed_vec(data: &str, email: &str, time: i64) -> Vec<u8> {
     const HEAD: &[u8] = br#"{"meta":{"code":200,"type":"Success","message":"Success"},"data":"#;
     let sig = tm_core::webhook::sign(email, time);
     let mut s = Vec::with_capacity(HEAD.len() + data.len() + 128);

@@ -2,11 +2,14 @@
 //! moments and events, rendering at a poll moment, and the admin requests that must run
 //! outside the world lock (moving the clock, redelivering) because they send HTTP.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
 use super::engine::{Attempt, Rendered};
+use super::queue::RenderLater;
+use super::Feeder;
 use super::WebhookConfigError;
 use crate::accounts::key_hash;
 use crate::api::trackings::account_email;
@@ -33,7 +36,24 @@ fn render_at(state: &State, acct: u32, id: u128, t: i64) -> Option<Rendered> {
     if !s.track_update {
         return None;
     }
-    let route = s.route(state.seed);
+    render_tracking(state.seed, s, t)
+}
+
+/// [`render_at`] later, from a snapshot of the tracking taken now (the clock reads `t`).
+fn render_later(state: &State, acct: u32, id: u128, t: i64) -> Option<RenderLater> {
+    let s = state.accounts[acct as usize].trackings.get(&id)?;
+    if !s.track_update {
+        return None;
+    }
+    // Later changes to the stored tracking copy it (`Arc::make_mut`): the snapshot stays.
+    let s = Arc::clone(s);
+    let seed = state.seed;
+    Some(Box::new(move || render_tracking(seed, &s, t)))
+}
+
+/// `s` as GET-one shows it when the clock reads `t`.
+fn render_tracking(seed: u64, s: &StoredTracking, t: i64) -> Option<Rendered> {
+    let route = s.route(seed);
     let status = State::status_at(s, &route, t).status.index();
     // Straight into a buffer sized for a tracking (no regrowth, no shrink, no re-parse):
     // the same bytes `render::raw` gives GET-one.
@@ -80,6 +100,7 @@ impl World {
         let attempts = webhooks.take_due(
             step,
             |acct, id, p| render_at(st, acct, id, p),
+            |acct, id, p| render_later(st, acct, id, p),
             |acct| account_email(&st.accounts[acct as usize].label),
         );
         let more = step < t
@@ -318,8 +339,16 @@ impl Simulator {
         self.lock().webhooks.has_endpoints()
     }
 
-    pub(crate) fn webhook_step(&self, t: i64) -> Option<Vec<Attempt>> {
-        self.lock().webhook_step(t)
+    /// One step of a clock move (see [`World::webhook_step`]); the step's queue events go
+    /// to `feeder`, outside the lock.
+    pub(crate) fn webhook_step(&self, t: i64, feeder: &mut Feeder<'_, '_>) -> Option<Vec<Attempt>> {
+        let (step, jobs) = {
+            let mut w = self.lock();
+            let step = w.webhook_step(t);
+            (step, w.webhooks.take_jobs())
+        };
+        feeder.feed(jobs);
+        step
     }
 
     pub(crate) fn webhook_finish(&self, results: Vec<(Attempt, u16)>) -> Vec<Attempt> {

@@ -7,13 +7,14 @@ mod deliver;
 mod engine;
 mod glue;
 mod ladder;
+mod queue;
 mod types;
 
 pub use deliver::ATTEMPT_TIMEOUT;
-pub use engine::{
-    WebhookConfigError, DELIVERY_LOG_CAPACITY, MAX_ENDPOINTS_PER_ACCOUNT, QUEUE_CAPACITY,
-};
+pub use engine::{WebhookConfigError, DELIVERY_LOG_CAPACITY, MAX_ENDPOINTS_PER_ACCOUNT};
 pub use ladder::MAX_RETRIES;
+pub use queue::QUEUE_CAPACITY;
 pub use types::{DeliveryOutcome, DeliveryRecord, QueuedWebhook, WebhookEndpoint, WebhookFaults};
 
 pub(crate) use engine::Webhooks;
+pub(crate) use queue::Feeder;
